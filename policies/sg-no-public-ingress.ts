@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { definePolicy } from '../src/engine/definitions';
+import {
+  SECURITY_GROUP,
+  describeRule,
+  type SecurityGroupRule,
+  type SecurityGroupSnapshot,
+} from '../src/resources/ec2-security-group';
+
+const port = z.number().int().min(0).max(65535);
+/** A port (`22`) or an inclusive range (`"8000-8080"`). */
+const portSpec = z.union([
+  port,
+  z
+    .string()
+    .regex(/^\d{1,5}-\d{1,5}$/, 'expected a port number or a range like "8000-8080"')
+    .refine((s) => {
+      const [from, to] = s.split('-').map(Number) as [number, number];
+      return from <= to && to <= 65535;
+    }, 'range must be from <= to <= 65535'),
+]);
+
+export const sgNoPublicIngressParameters = z.strictObject({
+  /** Ports that may be open to the world (a rule's whole range must lie within them). */
+  allowedPublicPorts: z.array(portSpec).default([80, 443]),
+  /** CIDRs to treat as "the internet" besides 0.0.0.0/0 and ::/0. */
+  extraPublicCidrs: z.array(z.string().min(1)).default([]),
+  /** ICMP from the internet violates unless this is true. */
+  allowIcmp: z.boolean().default(false),
+});
+export type SgNoPublicIngressParameters = z.output<typeof sgNoPublicIngressParameters>;
+
+const ALWAYS_PUBLIC = ['0.0.0.0/0', '::/0'];
+const ALL_PORTS: [number, number] = [0, 65535];
+
+function toInterval(spec: number | string): [number, number] {
+  if (typeof spec === 'number') return [spec, spec];
+  const [from, to] = spec.split('-').map(Number) as [number, number];
+  return [from, to];
+}
+
+/** True when every port of [from, to] lies within the union of the allowed intervals. */
+function isCovered([from, to]: [number, number], allowed: [number, number][]): boolean {
+  let next = from;
+  for (const [a, b] of [...allowed].sort((x, y) => x[0] - y[0])) {
+    if (a > next) break;
+    if (b >= next) next = b + 1;
+    if (next > to) return true;
+  }
+  return next > to;
+}
+
+function isPublicSource(rule: SecurityGroupRule, publicCidrs: Set<string>): boolean {
+  const cidr = rule.cidrIpv4 ?? rule.cidrIpv6;
+  return cidr !== undefined && publicCidrs.has(cidr.trim().toLowerCase());
+}
+
+/** The ports a rule opens: protocol -1 and rules without ports open every port. */
+function portRange(rule: SecurityGroupRule): [number, number] {
+  if (rule.protocol === '-1' || rule.fromPort === undefined) return ALL_PORTS;
+  return [rule.fromPort, rule.toPort ?? rule.fromPort];
+}
+
+export function isOffendingRule(
+  rule: SecurityGroupRule,
+  params: SgNoPublicIngressParameters,
+): boolean {
+  if (rule.isEgress) return false;
+  const publicCidrs = new Set(
+    [...ALWAYS_PUBLIC, ...params.extraPublicCidrs].map((c) => c.trim().toLowerCase()),
+  );
+  if (!isPublicSource(rule, publicCidrs)) return false;
+  if (rule.protocol === 'icmp' || rule.protocol === 'icmpv6') return !params.allowIcmp;
+  return !isCovered(portRange(rule), params.allowedPublicPorts.map(toInterval));
+}
+
+export const sgNoPublicIngress = definePolicy<SecurityGroupSnapshot, SgNoPublicIngressParameters>({
+  id: 'sg-no-public-ingress',
+  title: 'Security groups allow no ingress from the internet except on allowed ports',
+  description:
+    'An ingress rule from 0.0.0.0/0 or ::/0 (or a CIDR configured as public) violates unless its whole port range lies within the allowed public ports.',
+  rationale:
+    'A port open to the whole internet (SSH, RDP, databases) is found by scanners within minutes; only ports meant to be public, such as HTTP and HTTPS on a load balancer, should be.',
+  severity: 'high',
+  pillar: 'security',
+  resourceType: SECURITY_GROUP,
+  triggers: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules', 'CreateSecurityGroup'],
+  defaultMode: 'enforce',
+  parameters: sgNoPublicIngressParameters,
+  remediatorId: 'revoke-ingress',
+  evaluate(snapshot, params) {
+    const offending = snapshot.rules.filter((rule) => isOffendingRule(rule, params));
+    if (offending.length === 0) return { compliant: true };
+    const descriptions = offending.map(describeRule);
+    return {
+      compliant: false,
+      finding: {
+        message: `Security group ${snapshot.groupId} allows ${descriptions.join(', ')} from the internet; allowed public ports: ${params.allowedPublicPorts.join(', ') || 'none'}.`,
+        elements: offending.map((rule) => ({
+          kind: 'security-group-rule',
+          ...(rule.ruleId ? { id: rule.ruleId } : {}),
+          description: describeRule(rule),
+        })),
+      },
+    };
+  },
+});

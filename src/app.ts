@@ -1,0 +1,27 @@
+import { AuditLog, createLogger } from './audit';
+import { AwsClients, type AwsClientsOptions } from './aws/clients';
+import { defaultCatalog } from './catalog';
+import { loadConfig, type RampartConfig } from './config';
+import { Evaluator } from './engine/evaluator';
+
+export interface RampartOptions {
+  /** Configuration file; otherwise RAMPART_CONFIG_JSON, RAMPART_CONFIG or rampart.config.yaml. */
+  configPath?: string;
+  config?: RampartConfig;
+  /** Where audit lines go; stdout (the Lambda default) unless given. */
+  logStream?: NodeJS.WritableStream;
+  clients?: AwsClients;
+  clientOptions?: AwsClientsOptions;
+  audit?: AuditLog;
+}
+
+/** Wires the shipped catalog, configuration, SDK clients and audit log into an evaluator. */
+export function createRampart(options: RampartOptions = {}) {
+  const catalog = defaultCatalog();
+  const config = options.config ?? loadConfig(catalog, options.configPath);
+  const clients = options.clients ?? new AwsClients(options.clientOptions);
+  const audit = options.audit ?? new AuditLog(createLogger({ stream: options.logStream }));
+  const evaluator = new Evaluator({ catalog, config, clients, audit });
+  return { catalog, config, clients, audit, evaluator };
+}
+export type Rampart = ReturnType<typeof createRampart>;

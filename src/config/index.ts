@@ -1,0 +1,163 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { MODES, type Mode } from '../domain';
+import type { Catalog } from '../engine/catalog';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    /** Where the configuration came from (a file path, an env var, `(object)`). */
+    readonly source: string,
+    readonly problems: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface PolicySettings {
+  enabled: boolean;
+  mode: Mode;
+  parameters: unknown;
+}
+
+export interface RampartConfig {
+  /** Events caused by these principals are Rampart's own changes and are ignored. */
+  ownRole: { arns: string[]; namePrefixes: string[] };
+  /** Every catalog policy, with defaults filled in. */
+  policies: Record<string, PolicySettings>;
+}
+
+export const CONFIG_FILE = 'rampart.config.yaml';
+export const DEFAULT_OWN_ROLE_PREFIXES = ['RampartRemediationRole', 'RampartEvaluatorRole'];
+
+function configSchema(catalog: Catalog) {
+  const policyShape: Record<string, z.ZodType> = {};
+  for (const policy of catalog.policies.values()) {
+    policyShape[policy.id] = z.strictObject({
+      enabled: z.boolean().optional(),
+      mode: z.enum(MODES).optional(),
+      parameters: policy.parameters.optional(),
+    });
+  }
+  return z.strictObject({
+    version: z.literal(1).optional(),
+    ownRole: z
+      .strictObject({
+        arns: z.array(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/, 'expected an IAM role ARN')).optional(),
+        namePrefixes: z.array(z.string().min(1)).optional(),
+      })
+      .optional(),
+    policies: z.strictObject(policyShape).optional(),
+  });
+}
+
+/** Walks a schema along an issue path to list what keys are allowed there. */
+function allowedKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
+  let current: unknown = schema;
+  const unwrap = (s: unknown): unknown => {
+    let def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    while (def && ['optional', 'default', 'prefault', 'nullable', 'readonly', 'catch'].includes(def.type as string)) {
+      s = def.innerType;
+      def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    }
+    if (def?.type === 'pipe') return unwrap(def.in);
+    return s;
+  };
+  for (const key of path) {
+    const def = (unwrap(current) as { _zod?: { def?: { type: string; shape?: Record<string, unknown> } } })._zod?.def;
+    if (def?.type !== 'object' || !def.shape) return [];
+    current = def.shape[String(key)];
+  }
+  const def = (unwrap(current) as { _zod?: { def?: { type: string; shape?: Record<string, unknown> } } })._zod?.def;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+function describeIssue(schema: z.ZodType, issue: z.core.$ZodIssue): string {
+  const where = issue.path.length ? issue.path.join('.') : '(top level)';
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = allowedKeysAt(schema, issue.path);
+      return issue.keys
+        .map((k) => `${[...issue.path, k].join('.')}: unknown key; allowed: ${allowed.join(', ')}`)
+        .join('\n');
+    }
+    case 'invalid_value':
+      return `${where}: ${issue.message.replace(/^Invalid option: expected one of /, 'invalid value; allowed: ')}`;
+    default:
+      return `${where}: ${issue.message}`;
+  }
+}
+
+/** Validates a parsed configuration document and fills in every default. */
+export function parseConfig(raw: unknown, catalog: Catalog, source = '(object)'): RampartConfig {
+  const schema = configSchema(catalog);
+  const parsed = schema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => describeIssue(schema, i));
+    throw new ConfigError(`invalid configuration in ${source}:\n  ${problems.join('\n  ')}`, source, problems);
+  }
+  const doc = parsed.data;
+  const policies: Record<string, PolicySettings> = {};
+  for (const policy of catalog.policies.values()) {
+    const entry = doc.policies?.[policy.id] as
+      | { enabled?: boolean; mode?: Mode; parameters?: unknown }
+      | undefined;
+    // Re-parse so that defaults apply even when the whole parameters block is absent.
+    const parameters = policy.parameters.parse(entry?.parameters ?? {});
+    policies[policy.id] = {
+      enabled: entry?.enabled ?? true,
+      mode: entry?.mode ?? policy.defaultMode,
+      parameters,
+    };
+  }
+  return {
+    ownRole: {
+      arns: doc.ownRole?.arns ?? [],
+      namePrefixes: doc.ownRole?.namePrefixes ?? DEFAULT_OWN_ROLE_PREFIXES,
+    },
+    policies,
+  };
+}
+
+export function parseConfigText(text: string, catalog: Catalog, source: string): RampartConfig {
+  const doc = YAML.parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = e.linePos?.[0];
+    throw new ConfigError(
+      `cannot parse ${source}${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${e.message.split('\n')[0]}`,
+      source,
+    );
+  }
+  return parseConfig(doc.toJS(), catalog, source);
+}
+
+/**
+ * Finds the configuration: an explicit path, else `RAMPART_CONFIG_JSON` (how the deployed
+ * Lambda receives it), else `RAMPART_CONFIG` (a path), else `rampart.config.yaml` in the
+ * working directory. With none of these the defaults apply.
+ */
+export function loadConfig(catalog: Catalog, path?: string, env = process.env): RampartConfig {
+  if (!path && env.RAMPART_CONFIG_JSON) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(env.RAMPART_CONFIG_JSON);
+    } catch (error) {
+      throw new ConfigError(`RAMPART_CONFIG_JSON is not JSON: ${(error as Error).message}`, 'RAMPART_CONFIG_JSON');
+    }
+    return parseConfig(raw, catalog, 'RAMPART_CONFIG_JSON');
+  }
+  const file = path ?? env.RAMPART_CONFIG ?? (existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined);
+  if (!file) return parseConfig({}, catalog, '(defaults)');
+  const full = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(full, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read configuration file ${full}: ${(error as Error).message}`, full);
+  }
+  return parseConfigText(text, catalog, file);
+}

@@ -1,0 +1,23 @@
+/** Who made the change that triggered an evaluation, as CloudTrail reports it. */
+export interface Actor {
+  /** userIdentity.type: IAMUser, AssumedRole, Root, FederatedUser, AWSService, Unknown, ... */
+  type: string;
+  arn?: string;
+  principalId?: string;
+  accountId?: string;
+  /** For assumed roles: the role the session was issued from. */
+  sessionIssuerArn?: string;
+  sourceIPAddress?: string;
+  userAgent?: string;
+}
+
+/** The triggering event, reduced to what the audit trail and notices need. */
+export interface TriggerEvent {
+  source: 'cloudtrail' | 'config' | 'sweep' | 'manual';
+  eventId: string;
+  eventName: string;
+  eventSource: string;
+  /** ISO-8601 time the change happened (CloudTrail eventTime). */
+  eventTime: string;
+  actor?: Actor;
+}

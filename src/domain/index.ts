@@ -1,0 +1,4 @@
+export * from './actor';
+export * from './decision';
+export * from './resource';
+export * from './violation';

@@ -1,0 +1,31 @@
+import type { ResourceRef } from './resource';
+
+/** One offending element of a resource, precise enough for a remediator to remove only it. */
+export interface OffendingElement {
+  /** e.g. `security-group-rule`, `managed-policy-attachment`. */
+  kind: string;
+  /** The service's id for the element when it has one (a security group rule id). */
+  id?: string;
+  /** Human-readable, e.g. `tcp 22 from 0.0.0.0/0`. */
+  description: string;
+}
+
+/** What a policy found wrong, before the engine attaches it to a resource. */
+export interface Finding {
+  message: string;
+  elements: OffendingElement[];
+}
+
+export interface Violation extends Finding {
+  policyId: string;
+  resource: ResourceRef;
+}
+
+/**
+ * The result of evaluating one policy on one snapshot. An evaluation that threw is a
+ * third outcome (`error`): reported, never counted as compliant.
+ */
+export type Evaluation =
+  | { policyId: string; resource: ResourceRef; status: 'compliant' }
+  | { policyId: string; resource: ResourceRef; status: 'violation'; violation: Violation }
+  | { policyId: string; resource: ResourceRef; status: 'error'; error: string };

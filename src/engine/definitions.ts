@@ -1,0 +1,117 @@
+import type { z } from 'zod';
+import type { AwsClients } from '../aws/clients';
+import type {
+  Finding,
+  Mode,
+  OffendingElement,
+  ResourceLocator,
+  ResourceRef,
+  Violation,
+} from '../domain';
+import type { CloudTrailRecord } from '../events/cloudtrail';
+
+/** Every normalized snapshot carries its type and reference; the rest is per resource type. */
+export interface Snapshot {
+  type: string;
+  ref: ResourceRef;
+}
+
+/** How one CloudTrail event name points at the resources it changed. */
+export type CloudTrailLocator = (
+  record: CloudTrailRecord,
+  where: { account: string; region: string },
+) => ResourceLocator[];
+
+/**
+ * A resource type: its adapters (event → locator, live state → snapshot). Policies and
+ * remediators for the type build on it; the engine only ever talks to this interface.
+ */
+export interface ResourceTypeDefinition<S extends Snapshot = Snapshot> {
+  type: S['type'];
+  /** CloudTrail eventSource of the service, e.g. `ec2.amazonaws.com`. */
+  eventSource: string;
+  /** Event names this type can locate resources from. */
+  cloudTrail: Record<string, CloudTrailLocator>;
+  /** Event names of this service that never change what policies judge, with why. */
+  ignoredEvents?: Record<string, string>;
+  /** IAM actions `collect` needs (read-only). */
+  readActions: readonly string[];
+  /** Reads the resource's current state; undefined when it no longer exists. */
+  collect(clients: AwsClients, locator: ResourceLocator): Promise<S | undefined>;
+}
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const PILLARS = [
+  'security',
+  'reliability',
+  'operational-excellence',
+  'cost-optimization',
+  'performance-efficiency',
+  'sustainability',
+] as const;
+
+export type PolicyVerdict = { compliant: true } | { compliant: false; finding: Finding };
+
+/** A policy: metadata next to a pure check of one snapshot. */
+export interface PolicyDefinition<S extends Snapshot = Snapshot, P = unknown> {
+  /** Stated explicitly: bundling loses file names. */
+  id: string;
+  title: string;
+  description: string;
+  rationale: string;
+  severity: (typeof SEVERITIES)[number];
+  pillar: (typeof PILLARS)[number];
+  resourceType: S['type'];
+  /** CloudTrail event names (of the resource type's service) that trigger a re-evaluation. */
+  triggers: readonly string[];
+  defaultMode: Mode;
+  /** Parameter schema; its defaults are the documented defaults. Must be strict. */
+  parameters: z.ZodType<P>;
+  /** The remediator that reverts a violation; absent when none is possible in place. */
+  remediatorId?: string;
+  evaluate(snapshot: S, params: P): PolicyVerdict;
+}
+
+export interface RemediationContext<S extends Snapshot = Snapshot> {
+  clients: AwsClients;
+  /** The snapshot the violation was found on, read moments ago. */
+  snapshot: S;
+  violation: Violation;
+}
+
+export interface RemediationResult {
+  status: 'reverted' | 'already-compliant' | 'failed';
+  changes: string[];
+  before: unknown;
+  after: unknown;
+  error?: string;
+}
+
+/** The only code that writes to AWS. Minimal, idempotent, verified. */
+export interface RemediatorDefinition<S extends Snapshot = Snapshot> {
+  id: string;
+  description: string;
+  resourceType: S['type'];
+  /** IAM actions it needs, as data: the infrastructure grants exactly these. */
+  iamActions: { read: readonly string[]; write: readonly string[] };
+  remediate(ctx: RemediationContext<S>): Promise<RemediationResult>;
+}
+
+/** Policies and remediators are written against their own snapshot type; the registry erases it. */
+export type AnyPolicy = PolicyDefinition<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyRemediator = RemediatorDefinition<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyResourceType = ResourceTypeDefinition<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function definePolicy<S extends Snapshot, P>(p: PolicyDefinition<S, P>): PolicyDefinition<S, P> {
+  return p;
+}
+export function defineRemediator<S extends Snapshot>(r: RemediatorDefinition<S>): RemediatorDefinition<S> {
+  return r;
+}
+export function defineResourceType<S extends Snapshot>(
+  t: ResourceTypeDefinition<S>,
+): ResourceTypeDefinition<S> {
+  return t;
+}
+
+export type { OffendingElement };

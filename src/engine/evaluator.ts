@@ -1,0 +1,275 @@
+import type { AuditLog } from '../audit';
+import type { AwsClients } from '../aws/clients';
+import type { RampartConfig } from '../config';
+import type {
+  Actor,
+  Decision,
+  Evaluation,
+  Mode,
+  Outcome,
+  OutcomeTimings,
+  ResourceLocator,
+  ResourceRef,
+  TriggerEvent,
+} from '../domain';
+import { errorMessage } from '../errors';
+import {
+  accountOf,
+  isReadOnly,
+  parseEvent,
+  triggerEventOf,
+  type CloudTrailRecord,
+  type EventEnvelope,
+} from '../events/cloudtrail';
+import { MalformedEventError } from '../events/errors';
+import type { Catalog } from './catalog';
+import type { AnyPolicy, AnyResourceType, Snapshot } from './definitions';
+
+export const SKIP_CODES = [
+  'unsupported-detail-type',
+  'failed-call',
+  'read-only',
+  'unwatched-service',
+  'ignored-event',
+  'no-trigger',
+  'own-change',
+] as const;
+export type SkipCode = (typeof SKIP_CODES)[number];
+
+/** Everything the engine concluded about one resource an event touched. */
+export interface ResourceResult {
+  resource: ResourceRef | ResourceLocator;
+  /** `not-found`: the resource no longer exists; `error`: it could not be read. */
+  status: 'evaluated' | 'not-found' | 'error';
+  error?: string;
+  evaluations: Evaluation[];
+  decisions: Decision[];
+  outcomes: Outcome[];
+}
+
+export type EventResult =
+  | { status: 'skipped'; eventId?: string; eventName?: string; code: SkipCode; reason: string }
+  | { status: 'handled'; eventId: string; eventName: string; trigger: TriggerEvent; resources: ResourceResult[] };
+
+export interface HandleOptions {
+  /** Report what would be done; write nothing to AWS whatever the configured modes. */
+  dryRun?: boolean;
+}
+
+export interface EvaluatorDeps {
+  catalog: Catalog;
+  config: RampartConfig;
+  clients: AwsClients;
+  audit: AuditLog;
+  /** Injected for tests; defaults to Date.now. */
+  now?: () => number;
+}
+
+/** True when a result needs a retry: a resource could not be read or a remediation failed. */
+export function needsRetry(result: EventResult): boolean {
+  return (
+    result.status === 'handled' &&
+    result.resources.some((r) => r.status === 'error' || r.outcomes.some((o) => o.status === 'failed'))
+  );
+}
+
+function roleNameOf(actor: Actor): string | undefined {
+  // arn:aws:iam::123:role/path/Name  or  arn:aws:sts::123:assumed-role/Name/session
+  const issuer = actor.sessionIssuerArn?.match(/:role\/(?:.*\/)?([^/]+)$/)?.[1];
+  return issuer ?? actor.arn?.match(/:assumed-role\/([^/]+)\//)?.[1];
+}
+
+/**
+ * The evaluator: event → locate → read current state → pure policies → decision →
+ * remediator → audit. The event is only a trigger; decisions rest on what is read now.
+ */
+export class Evaluator {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: EvaluatorDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Throws MalformedEventError for input that is not an event; every other case returns. */
+  async handleEvent(input: unknown, options: HandleOptions = {}): Promise<EventResult> {
+    const receivedAt = this.now();
+    const parsed = parseEvent(input);
+    if (parsed.kind === 'other') {
+      return this.skip(parsed.envelope.id, undefined, 'unsupported-detail-type',
+        `detail-type ${JSON.stringify(parsed.envelope.detailType)} is not handled`);
+    }
+    const { record, envelope } = parsed;
+    const skip = this.classify(record);
+    if (skip) return this.skip(record.eventID, record.eventName, skip.code, skip.reason);
+
+    const trigger = triggerEventOf(record);
+    if (trigger.actor && this.isOwnChange(trigger.actor)) {
+      return this.skip(record.eventID, record.eventName, 'own-change',
+        `caused by Rampart's own role (${trigger.actor.sessionIssuerArn ?? trigger.actor.arn})`);
+    }
+
+    const resources: ResourceResult[] = [];
+    for (const { type, policies } of this.routes(record)) {
+      for (const locator of this.locate(type, record, envelope)) {
+        resources.push(await this.handleResource(type, policies, locator, trigger, receivedAt, options));
+      }
+    }
+    return { status: 'handled', eventId: record.eventID, eventName: record.eventName, trigger, resources };
+  }
+
+  private skip(eventId: string | undefined, eventName: string | undefined, code: SkipCode, reason: string): EventResult {
+    this.deps.audit.skipped({ eventId, eventName }, code, reason);
+    return { status: 'skipped', eventId, eventName, code, reason };
+  }
+
+  private classify(record: CloudTrailRecord): { code: SkipCode; reason: string } | undefined {
+    const name = `${record.eventSource.split('.')[0]}:${record.eventName}`;
+    if (record.errorCode) {
+      return { code: 'failed-call', reason: `${name} failed (${record.errorCode}): nothing changed` };
+    }
+    if (isReadOnly(record)) return { code: 'read-only', reason: `${name} is read-only` };
+    const types = this.deps.catalog.typesForSource(record.eventSource);
+    if (types.length === 0) {
+      return { code: 'unwatched-service', reason: `no policy watches ${record.eventSource}` };
+    }
+    const ignored = types.map((t) => t.ignoredEvents?.[record.eventName]).find(Boolean);
+    if (ignored) return { code: 'ignored-event', reason: `${name} ${ignored}` };
+    if (this.routes(record).length === 0) {
+      return { code: 'no-trigger', reason: `no enabled policy is triggered by ${name}` };
+    }
+    return undefined;
+  }
+
+  /** Resource types that can locate this event, with the enabled policies it triggers. */
+  private routes(record: CloudTrailRecord): { type: AnyResourceType; policies: AnyPolicy[] }[] {
+    return this.deps.catalog
+      .typesForSource(record.eventSource)
+      .filter((type) => type.cloudTrail[record.eventName])
+      .map((type) => ({
+        type,
+        policies: this.deps.catalog
+          .policiesTriggeredBy(type.type, record.eventName)
+          .filter((p) => this.deps.config.policies[p.id]?.enabled),
+      }))
+      .filter((route) => route.policies.length > 0);
+  }
+
+  private locate(type: AnyResourceType, record: CloudTrailRecord, envelope?: EventEnvelope): ResourceLocator[] {
+    const account = accountOf(record, envelope);
+    if (!account) {
+      throw new MalformedEventError('detail.recipientAccountId', 'is missing (and so are account and userIdentity.accountId)', record.eventID);
+    }
+    return type.cloudTrail[record.eventName]!(record, { account, region: record.awsRegion });
+  }
+
+  private isOwnChange(actor: Actor): boolean {
+    const { arns, namePrefixes } = this.deps.config.ownRole;
+    if ([actor.arn, actor.sessionIssuerArn].some((a) => a !== undefined && arns.includes(a))) return true;
+    const roleName = roleNameOf(actor);
+    return roleName !== undefined && namePrefixes.some((p) => roleName.startsWith(p));
+  }
+
+  private async handleResource(
+    type: AnyResourceType,
+    policies: AnyPolicy[],
+    locator: ResourceLocator,
+    trigger: TriggerEvent,
+    receivedAt: number,
+    options: HandleOptions,
+  ): Promise<ResourceResult> {
+    const result: ResourceResult = { resource: locator, status: 'evaluated', evaluations: [], decisions: [], outcomes: [] };
+    let snapshot: Snapshot | undefined;
+    try {
+      snapshot = await type.collect(this.deps.clients, locator);
+    } catch (error) {
+      return { ...result, status: 'error', error: `cannot read ${type.type} ${locator.id ?? locator.name}: ${errorMessage(error)}` };
+    }
+    if (!snapshot) return { ...result, status: 'not-found' };
+    result.resource = snapshot.ref;
+
+    for (const policy of policies) {
+      const evaluation = this.evaluate(policy, snapshot);
+      result.evaluations.push(evaluation);
+      if (evaluation.status === 'error') {
+        this.deps.audit.evaluationError(trigger, snapshot.ref, policy.id, evaluation.error);
+        continue;
+      }
+      if (evaluation.status === 'compliant') {
+        const outcome: Outcome = {
+          policyId: policy.id,
+          status: 'already-compliant',
+          changes: [],
+          timings: { eventTime: trigger.eventTime, receivedAt: new Date(receivedAt).toISOString() },
+        };
+        result.outcomes.push(outcome);
+        this.deps.audit.outcome(trigger, snapshot.ref, outcome);
+        continue;
+      }
+      const decision = this.decide(policy, evaluation.violation, options);
+      result.decisions.push(decision);
+      this.deps.audit.decision(trigger, decision);
+      const outcome = await this.execute(decision, snapshot, trigger, receivedAt);
+      result.outcomes.push(outcome);
+      this.deps.audit.outcome(trigger, snapshot.ref, outcome);
+    }
+    return result;
+  }
+
+  /** Policies are pure, but a bug or odd input can still throw: that is an `error`, never compliant. */
+  evaluate(policy: AnyPolicy, snapshot: Snapshot): Evaluation {
+    const resource = snapshot.ref;
+    try {
+      const verdict = policy.evaluate(snapshot, this.deps.config.policies[policy.id]!.parameters);
+      if (verdict.compliant) return { policyId: policy.id, resource, status: 'compliant' };
+      return {
+        policyId: policy.id,
+        resource,
+        status: 'violation',
+        violation: { policyId: policy.id, resource, ...verdict.finding },
+      };
+    } catch (error) {
+      return { policyId: policy.id, resource, status: 'error', error: errorMessage(error) };
+    }
+  }
+
+  private decide(policy: AnyPolicy, violation: Decision['violation'], options: HandleOptions): Decision {
+    const mode: Mode = options.dryRun ? 'dry-run' : this.deps.config.policies[policy.id]!.mode;
+    const base = { policyId: policy.id, mode, violation, remediatorId: policy.remediatorId };
+    if (mode === 'dry-run') return { ...base, action: 'dry-run', reason: 'dry-run: nothing is written' };
+    if (mode === 'notify') return { ...base, action: 'notify', reason: 'policy mode is notify' };
+    if (!policy.remediatorId) {
+      return { ...base, action: 'notify', reason: 'no in-place remediation exists for this policy' };
+    }
+    return { ...base, action: 'remediate', reason: 'policy mode is enforce' };
+  }
+
+  private async execute(decision: Decision, snapshot: Snapshot, trigger: TriggerEvent, receivedAt: number): Promise<Outcome> {
+    const timings: OutcomeTimings = { eventTime: trigger.eventTime, receivedAt: new Date(receivedAt).toISOString() };
+    const base = { policyId: decision.policyId, remediatorId: decision.remediatorId, timings };
+    if (decision.action === 'notify') {
+      return { ...base, status: 'notified', changes: [] };
+    }
+    if (decision.action === 'dry-run') {
+      return {
+        ...base,
+        status: 'dry-run',
+        changes: decision.violation.elements.map((e) => `would remove ${e.id ? `${e.id} ` : ''}(${e.description})`),
+      };
+    }
+    const remediator = this.deps.catalog.remediators.get(decision.remediatorId!)!;
+    let outcome: Outcome;
+    try {
+      const result = await remediator.remediate({ clients: this.deps.clients, snapshot, violation: decision.violation });
+      outcome = { ...base, status: result.status, changes: result.changes, before: result.before, after: result.after, ...(result.error ? { error: result.error } : {}) };
+    } catch (error) {
+      outcome = { ...base, status: 'failed', changes: [], error: errorMessage(error) };
+    }
+    if (outcome.status === 'reverted') {
+      const verifiedAt = this.now();
+      timings.verifiedAt = new Date(verifiedAt).toISOString();
+      timings.timeToRevertMs = verifiedAt - Date.parse(trigger.eventTime);
+      timings.handlingMs = verifiedAt - receivedAt;
+    }
+    return outcome;
+  }
+}

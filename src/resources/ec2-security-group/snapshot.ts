@@ -1,0 +1,61 @@
+import type { Snapshot } from '../../engine/definitions';
+
+export const SECURITY_GROUP = 'AWS::EC2::SecurityGroup' as const;
+
+/**
+ * One rule with one source, as `DescribeSecurityGroupRules` reports it. Inputs that group
+ * several sources in one permission (CloudTrail, Config items, templates) are split.
+ */
+export interface SecurityGroupRule {
+  /** `sgr-...`; absent for rules read from a template or an event request. */
+  ruleId?: string;
+  isEgress: boolean;
+  /** `tcp`, `udp`, `icmp`, `icmpv6`, `-1` (all) or another IP protocol number. */
+  protocol: string;
+  /** Undefined (or -1 in the API) means all ports. For ICMP these are type/code. */
+  fromPort?: number;
+  toPort?: number;
+  cidrIpv4?: string;
+  cidrIpv6?: string;
+  prefixListId?: string;
+  referencedGroupId?: string;
+  description?: string;
+}
+
+export interface SecurityGroupSnapshot extends Snapshot {
+  type: typeof SECURITY_GROUP;
+  groupId: string;
+  rules: SecurityGroupRule[];
+}
+
+const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
+
+/** The API accepts names or numbers and any case; policies see one spelling. */
+export function normaliseProtocol(raw: string | number | undefined | null): string {
+  if (raw === undefined || raw === null || raw === '') return '-1';
+  const s = String(raw).toLowerCase();
+  if (s === 'all') return '-1';
+  return PROTOCOL_NAMES[s] ?? s;
+}
+
+/** -1 and absent ports both mean "all"; strings from CloudTrail become numbers. */
+export function normalisePort(raw: unknown): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const n = typeof raw === 'number' ? raw : Number(raw);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+export function describeRule(rule: SecurityGroupRule): string {
+  const proto = rule.protocol === '-1' ? 'all traffic' : rule.protocol;
+  const ports =
+    rule.protocol === '-1'
+      ? ''
+      : rule.fromPort === undefined
+        ? ' all ports'
+        : rule.fromPort === rule.toPort
+          ? ` ${rule.fromPort}`
+          : ` ${rule.fromPort}-${rule.toPort}`;
+  const source =
+    rule.cidrIpv4 ?? rule.cidrIpv6 ?? rule.prefixListId ?? rule.referencedGroupId ?? '(no source)';
+  return `${proto}${ports} ${rule.isEgress ? 'to' : 'from'} ${source}`;
+}

@@ -1,0 +1,8 @@
+import { inject } from 'vitest';
+import { MOTO_DUMMY_ENV } from '../../src/local/moto';
+
+// Every SDK client in the tests reaches moto through the standard variable, nothing else.
+Object.assign(process.env, MOTO_DUMMY_ENV, {
+  AWS_ENDPOINT_URL: inject('motoEndpoint'),
+  POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+});
