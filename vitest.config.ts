@@ -10,5 +10,6 @@ export default defineConfig({
     pool: 'forks',
     // Fail the run if anything is skipped or left as a todo: CI must not pass on skipped tests.
     allowOnly: false,
+    reporters: ['default', './test/support/no-skips-reporter.ts'],
   },
 });

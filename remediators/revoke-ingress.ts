@@ -63,7 +63,13 @@ export const revokeIngress = defineRemediator<SecurityGroupSnapshot>({
       try {
         await revoke(clients, snapshot, targets);
       } catch (retryError) {
-        return { status: 'failed', changes: [], before, after: before, error: errorMessage(retryError) };
+        return {
+          status: 'failed',
+          changes: [],
+          before,
+          after: before,
+          error: errorMessage(retryError),
+        };
       }
     }
 

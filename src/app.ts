@@ -2,7 +2,7 @@ import { AuditLog, createLogger } from './audit';
 import { AwsClients, type AwsClientsOptions } from './aws/clients';
 import { defaultCatalog } from './catalog';
 import { loadConfig, type RampartConfig } from './config';
-import { Evaluator } from './engine/evaluator';
+import { Evaluator, type Reporter } from './engine/evaluator';
 
 export interface RampartOptions {
   /** Configuration file; otherwise RAMPART_CONFIG_JSON, RAMPART_CONFIG or rampart.config.yaml. */
@@ -13,6 +13,7 @@ export interface RampartOptions {
   clients?: AwsClients;
   clientOptions?: AwsClientsOptions;
   audit?: AuditLog;
+  reporters?: Reporter[];
 }
 
 /** Wires the shipped catalog, configuration, SDK clients and audit log into an evaluator. */
@@ -21,7 +22,13 @@ export function createRampart(options: RampartOptions = {}) {
   const config = options.config ?? loadConfig(catalog, options.configPath);
   const clients = options.clients ?? new AwsClients(options.clientOptions);
   const audit = options.audit ?? new AuditLog(createLogger({ stream: options.logStream }));
-  const evaluator = new Evaluator({ catalog, config, clients, audit });
+  const evaluator = new Evaluator({
+    catalog,
+    config,
+    clients,
+    audit,
+    reporters: options.reporters,
+  });
   return { catalog, config, clients, audit, evaluator };
 }
 export type Rampart = ReturnType<typeof createRampart>;

@@ -1,7 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Decision, Outcome, ResourceRef, TriggerEvent } from '../domain';
 
-export const AUDIT_KINDS = ['skipped', 'evaluation-error', 'decision', 'outcome'] as const;
+export const AUDIT_KINDS = [
+  'skipped',
+  'evaluation-error',
+  'decision',
+  'outcome',
+  'report-failed',
+] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 /** One audit record = one structured JSON log line. */
@@ -29,7 +35,9 @@ class StreamLogger extends Logger {
   }
 }
 
-export function createLogger(options: { stream?: NodeJS.WritableStream; logLevel?: string } = {}): Logger {
+export function createLogger(
+  options: { stream?: NodeJS.WritableStream; logLevel?: string } = {},
+): Logger {
   return new StreamLogger(
     {
       serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'rampart',
@@ -59,13 +67,35 @@ export class AuditLog {
     this.write(`skipped: ${reason}`, 'info', { audit: 'skipped', ...event, code, reason });
   }
 
-  evaluationError(trigger: TriggerEvent, resource: ResourceRef, policyId: string, error: string): void {
+  evaluationError(
+    trigger: TriggerEvent,
+    resource: ResourceRef,
+    policyId: string,
+    error: string,
+  ): void {
     this.write(`evaluation error in ${policyId}`, 'error', {
       audit: 'evaluation-error',
       eventId: trigger.eventId,
       eventName: trigger.eventName,
       policyId,
       resource,
+      error,
+    });
+  }
+
+  /** A notice or report could not be delivered; the outcome it was about stands. */
+  reportFailed(
+    trigger: TriggerEvent,
+    resource: ResourceRef,
+    reporter: string,
+    error: string,
+  ): void {
+    this.write(`report failed: ${reporter}`, 'error', {
+      audit: 'report-failed',
+      eventId: trigger.eventId,
+      eventName: trigger.eventName,
+      resource,
+      reporter,
       error,
     });
   }
@@ -81,14 +111,18 @@ export class AuditLog {
   }
 
   outcome(trigger: TriggerEvent, resource: ResourceRef, outcome: Outcome): void {
-    this.write(`outcome: ${outcome.status} ${outcome.policyId}`, outcome.status === 'failed' ? 'error' : 'info', {
-      audit: 'outcome',
-      eventId: trigger.eventId,
-      eventName: trigger.eventName,
-      actor: trigger.actor,
-      resource,
-      ...outcome,
-      timeToRevertMs: outcome.timings.timeToRevertMs,
-    });
+    this.write(
+      `outcome: ${outcome.status} ${outcome.policyId}`,
+      outcome.status === 'failed' ? 'error' : 'info',
+      {
+        audit: 'outcome',
+        eventId: trigger.eventId,
+        eventName: trigger.eventName,
+        actor: trigger.actor,
+        resource,
+        ...outcome,
+        timeToRevertMs: outcome.timings.timeToRevertMs,
+      },
+    );
   }
 }

@@ -46,7 +46,9 @@ function configSchema(catalog: Catalog) {
     version: z.literal(1).optional(),
     ownRole: z
       .strictObject({
-        arns: z.array(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/, 'expected an IAM role ARN')).optional(),
+        arns: z
+          .array(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/, 'expected an IAM role ARN'))
+          .optional(),
         namePrefixes: z.array(z.string().min(1)).optional(),
       })
       .optional(),
@@ -59,7 +61,12 @@ function allowedKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
   let current: unknown = schema;
   const unwrap = (s: unknown): unknown => {
     let def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
-    while (def && ['optional', 'default', 'prefault', 'nullable', 'readonly', 'catch'].includes(def.type as string)) {
+    while (
+      def &&
+      ['optional', 'default', 'prefault', 'nullable', 'readonly', 'catch'].includes(
+        def.type as string,
+      )
+    ) {
       s = def.innerType;
       def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
     }
@@ -67,11 +74,15 @@ function allowedKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
     return s;
   };
   for (const key of path) {
-    const def = (unwrap(current) as { _zod?: { def?: { type: string; shape?: Record<string, unknown> } } })._zod?.def;
+    const def = (
+      unwrap(current) as { _zod?: { def?: { type: string; shape?: Record<string, unknown> } } }
+    )._zod?.def;
     if (def?.type !== 'object' || !def.shape) return [];
     current = def.shape[String(key)];
   }
-  const def = (unwrap(current) as { _zod?: { def?: { type: string; shape?: Record<string, unknown> } } })._zod?.def;
+  const def = (
+    unwrap(current) as { _zod?: { def?: { type: string; shape?: Record<string, unknown> } } }
+  )._zod?.def;
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }
 
@@ -97,14 +108,17 @@ export function parseConfig(raw: unknown, catalog: Catalog, source = '(object)')
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => describeIssue(schema, i));
-    throw new ConfigError(`invalid configuration in ${source}:\n  ${problems.join('\n  ')}`, source, problems);
+    throw new ConfigError(
+      `invalid configuration in ${source}:\n  ${problems.join('\n  ')}`,
+      source,
+      problems,
+    );
   }
   const doc = parsed.data;
   const policies: Record<string, PolicySettings> = {};
   for (const policy of catalog.policies.values()) {
     const entry = doc.policies?.[policy.id] as
-      | { enabled?: boolean; mode?: Mode; parameters?: unknown }
-      | undefined;
+      { enabled?: boolean; mode?: Mode; parameters?: unknown } | undefined;
     // Re-parse so that defaults apply even when the whole parameters block is absent.
     const parameters = policy.parameters.parse(entry?.parameters ?? {});
     policies[policy.id] = {
@@ -146,7 +160,10 @@ export function loadConfig(catalog: Catalog, path?: string, env = process.env): 
     try {
       raw = JSON.parse(env.RAMPART_CONFIG_JSON);
     } catch (error) {
-      throw new ConfigError(`RAMPART_CONFIG_JSON is not JSON: ${(error as Error).message}`, 'RAMPART_CONFIG_JSON');
+      throw new ConfigError(
+        `RAMPART_CONFIG_JSON is not JSON: ${(error as Error).message}`,
+        'RAMPART_CONFIG_JSON',
+      );
     }
     return parseConfig(raw, catalog, 'RAMPART_CONFIG_JSON');
   }
@@ -157,7 +174,10 @@ export function loadConfig(catalog: Catalog, path?: string, env = process.env): 
   try {
     text = readFileSync(full, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read configuration file ${full}: ${(error as Error).message}`, full);
+    throw new ConfigError(
+      `cannot read configuration file ${full}: ${(error as Error).message}`,
+      full,
+    );
   }
   return parseConfigText(text, catalog, file);
 }

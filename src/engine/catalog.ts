@@ -72,7 +72,10 @@ export class Catalog {
     }
     for (const remediator of this.remediators.values()) {
       if (remediator.iamActions.write.length === 0) {
-        throw new CatalogError(`remediator ${remediator.id} declares no IAM write actions`, remediator.id);
+        throw new CatalogError(
+          `remediator ${remediator.id} declares no IAM write actions`,
+          remediator.id,
+        );
       }
       const all = [...remediator.iamActions.read, ...remediator.iamActions.write];
       const bad = all.find((a) => a.includes('*') || !/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(a));

@@ -102,10 +102,14 @@ export type AnyPolicy = PolicyDefinition<any, any>; // eslint-disable-line @type
 export type AnyRemediator = RemediatorDefinition<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type AnyResourceType = ResourceTypeDefinition<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export function definePolicy<S extends Snapshot, P>(p: PolicyDefinition<S, P>): PolicyDefinition<S, P> {
+export function definePolicy<S extends Snapshot, P>(
+  p: PolicyDefinition<S, P>,
+): PolicyDefinition<S, P> {
   return p;
 }
-export function defineRemediator<S extends Snapshot>(r: RemediatorDefinition<S>): RemediatorDefinition<S> {
+export function defineRemediator<S extends Snapshot>(
+  r: RemediatorDefinition<S>,
+): RemediatorDefinition<S> {
   return r;
 }
 export function defineResourceType<S extends Snapshot>(

@@ -49,11 +49,36 @@ export interface ResourceResult {
 
 export type EventResult =
   | { status: 'skipped'; eventId?: string; eventName?: string; code: SkipCode; reason: string }
-  | { status: 'handled'; eventId: string; eventName: string; trigger: TriggerEvent; resources: ResourceResult[] };
+  | {
+      status: 'handled';
+      eventId: string;
+      eventName: string;
+      trigger: TriggerEvent;
+      resources: ResourceResult[];
+    };
 
 export interface HandleOptions {
   /** Report what would be done; write nothing to AWS whatever the configured modes. */
   dryRun?: boolean;
+}
+
+/** Everything known about one policy on one resource once the engine is done with it. */
+export interface ReportContext {
+  trigger: TriggerEvent;
+  resource: ResourceRef;
+  evaluation: Evaluation;
+  decision?: Decision;
+  outcome?: Outcome;
+}
+
+/**
+ * A port for whatever must hear about results (Slack and SNS notices, AWS Config
+ * PutEvaluations, ...). Reporters run after the outcome is final; their failures are
+ * audited and never undo or fail a remediation.
+ */
+export interface Reporter {
+  name: string;
+  report(context: ReportContext): Promise<void>;
 }
 
 export interface EvaluatorDeps {
@@ -61,6 +86,7 @@ export interface EvaluatorDeps {
   config: RampartConfig;
   clients: AwsClients;
   audit: AuditLog;
+  reporters?: readonly Reporter[];
   /** Injected for tests; defaults to Date.now. */
   now?: () => number;
 }
@@ -69,7 +95,9 @@ export interface EvaluatorDeps {
 export function needsRetry(result: EventResult): boolean {
   return (
     result.status === 'handled' &&
-    result.resources.some((r) => r.status === 'error' || r.outcomes.some((o) => o.status === 'failed'))
+    result.resources.some(
+      (r) => r.status === 'error' || r.outcomes.some((o) => o.status === 'failed'),
+    )
   );
 }
 
@@ -95,8 +123,12 @@ export class Evaluator {
     const receivedAt = this.now();
     const parsed = parseEvent(input);
     if (parsed.kind === 'other') {
-      return this.skip(parsed.envelope.id, undefined, 'unsupported-detail-type',
-        `detail-type ${JSON.stringify(parsed.envelope.detailType)} is not handled`);
+      return this.skip(
+        parsed.envelope.id,
+        undefined,
+        'unsupported-detail-type',
+        `detail-type ${JSON.stringify(parsed.envelope.detailType)} is not handled`,
+      );
     }
     const { record, envelope } = parsed;
     const skip = this.classify(record);
@@ -104,20 +136,37 @@ export class Evaluator {
 
     const trigger = triggerEventOf(record);
     if (trigger.actor && this.isOwnChange(trigger.actor)) {
-      return this.skip(record.eventID, record.eventName, 'own-change',
-        `caused by Rampart's own role (${trigger.actor.sessionIssuerArn ?? trigger.actor.arn})`);
+      return this.skip(
+        record.eventID,
+        record.eventName,
+        'own-change',
+        `caused by Rampart's own role (${trigger.actor.sessionIssuerArn ?? trigger.actor.arn})`,
+      );
     }
 
     const resources: ResourceResult[] = [];
     for (const { type, policies } of this.routes(record)) {
       for (const locator of this.locate(type, record, envelope)) {
-        resources.push(await this.handleResource(type, policies, locator, trigger, receivedAt, options));
+        resources.push(
+          await this.handleResource(type, policies, locator, trigger, receivedAt, options),
+        );
       }
     }
-    return { status: 'handled', eventId: record.eventID, eventName: record.eventName, trigger, resources };
+    return {
+      status: 'handled',
+      eventId: record.eventID,
+      eventName: record.eventName,
+      trigger,
+      resources,
+    };
   }
 
-  private skip(eventId: string | undefined, eventName: string | undefined, code: SkipCode, reason: string): EventResult {
+  private skip(
+    eventId: string | undefined,
+    eventName: string | undefined,
+    code: SkipCode,
+    reason: string,
+  ): EventResult {
     this.deps.audit.skipped({ eventId, eventName }, code, reason);
     return { status: 'skipped', eventId, eventName, code, reason };
   }
@@ -125,7 +174,10 @@ export class Evaluator {
   private classify(record: CloudTrailRecord): { code: SkipCode; reason: string } | undefined {
     const name = `${record.eventSource.split('.')[0]}:${record.eventName}`;
     if (record.errorCode) {
-      return { code: 'failed-call', reason: `${name} failed (${record.errorCode}): nothing changed` };
+      return {
+        code: 'failed-call',
+        reason: `${name} failed (${record.errorCode}): nothing changed`,
+      };
     }
     if (isReadOnly(record)) return { code: 'read-only', reason: `${name} is read-only` };
     const types = this.deps.catalog.typesForSource(record.eventSource);
@@ -154,17 +206,26 @@ export class Evaluator {
       .filter((route) => route.policies.length > 0);
   }
 
-  private locate(type: AnyResourceType, record: CloudTrailRecord, envelope?: EventEnvelope): ResourceLocator[] {
+  private locate(
+    type: AnyResourceType,
+    record: CloudTrailRecord,
+    envelope?: EventEnvelope,
+  ): ResourceLocator[] {
     const account = accountOf(record, envelope);
     if (!account) {
-      throw new MalformedEventError('detail.recipientAccountId', 'is missing (and so are account and userIdentity.accountId)', record.eventID);
+      throw new MalformedEventError(
+        'detail.recipientAccountId',
+        'is missing (and so are account and userIdentity.accountId)',
+        record.eventID,
+      );
     }
     return type.cloudTrail[record.eventName]!(record, { account, region: record.awsRegion });
   }
 
   private isOwnChange(actor: Actor): boolean {
     const { arns, namePrefixes } = this.deps.config.ownRole;
-    if ([actor.arn, actor.sessionIssuerArn].some((a) => a !== undefined && arns.includes(a))) return true;
+    if ([actor.arn, actor.sessionIssuerArn].some((a) => a !== undefined && arns.includes(a)))
+      return true;
     const roleName = roleNameOf(actor);
     return roleName !== undefined && namePrefixes.some((p) => roleName.startsWith(p));
   }
@@ -177,12 +238,22 @@ export class Evaluator {
     receivedAt: number,
     options: HandleOptions,
   ): Promise<ResourceResult> {
-    const result: ResourceResult = { resource: locator, status: 'evaluated', evaluations: [], decisions: [], outcomes: [] };
+    const result: ResourceResult = {
+      resource: locator,
+      status: 'evaluated',
+      evaluations: [],
+      decisions: [],
+      outcomes: [],
+    };
     let snapshot: Snapshot | undefined;
     try {
       snapshot = await type.collect(this.deps.clients, locator);
     } catch (error) {
-      return { ...result, status: 'error', error: `cannot read ${type.type} ${locator.id ?? locator.name}: ${errorMessage(error)}` };
+      return {
+        ...result,
+        status: 'error',
+        error: `cannot read ${type.type} ${locator.id ?? locator.name}: ${errorMessage(error)}`,
+      };
     }
     if (!snapshot) return { ...result, status: 'not-found' };
     result.resource = snapshot.ref;
@@ -192,6 +263,7 @@ export class Evaluator {
       result.evaluations.push(evaluation);
       if (evaluation.status === 'error') {
         this.deps.audit.evaluationError(trigger, snapshot.ref, policy.id, evaluation.error);
+        await this.report({ trigger, resource: snapshot.ref, evaluation });
         continue;
       }
       if (evaluation.status === 'compliant') {
@@ -203,6 +275,7 @@ export class Evaluator {
         };
         result.outcomes.push(outcome);
         this.deps.audit.outcome(trigger, snapshot.ref, outcome);
+        await this.report({ trigger, resource: snapshot.ref, evaluation, outcome });
         continue;
       }
       const decision = this.decide(policy, evaluation.violation, options);
@@ -211,8 +284,25 @@ export class Evaluator {
       const outcome = await this.execute(decision, snapshot, trigger, receivedAt);
       result.outcomes.push(outcome);
       this.deps.audit.outcome(trigger, snapshot.ref, outcome);
+      await this.report({ trigger, resource: snapshot.ref, evaluation, decision, outcome });
     }
     return result;
+  }
+
+  private async report(context: ReportContext): Promise<void> {
+    const reporters = this.deps.reporters ?? [];
+    if (reporters.length === 0) return;
+    const results = await Promise.allSettled(reporters.map((r) => r.report(context)));
+    results.forEach((r, i) => {
+      if (r.status === 'rejected') {
+        this.deps.audit.reportFailed(
+          context.trigger,
+          context.resource,
+          reporters[i]!.name,
+          errorMessage(r.reason),
+        );
+      }
+    });
   }
 
   /** Policies are pure, but a bug or odd input can still throw: that is an `error`, never compliant. */
@@ -232,19 +322,36 @@ export class Evaluator {
     }
   }
 
-  private decide(policy: AnyPolicy, violation: Decision['violation'], options: HandleOptions): Decision {
+  private decide(
+    policy: AnyPolicy,
+    violation: Decision['violation'],
+    options: HandleOptions,
+  ): Decision {
     const mode: Mode = options.dryRun ? 'dry-run' : this.deps.config.policies[policy.id]!.mode;
     const base = { policyId: policy.id, mode, violation, remediatorId: policy.remediatorId };
-    if (mode === 'dry-run') return { ...base, action: 'dry-run', reason: 'dry-run: nothing is written' };
+    if (mode === 'dry-run')
+      return { ...base, action: 'dry-run', reason: 'dry-run: nothing is written' };
     if (mode === 'notify') return { ...base, action: 'notify', reason: 'policy mode is notify' };
     if (!policy.remediatorId) {
-      return { ...base, action: 'notify', reason: 'no in-place remediation exists for this policy' };
+      return {
+        ...base,
+        action: 'notify',
+        reason: 'no in-place remediation exists for this policy',
+      };
     }
     return { ...base, action: 'remediate', reason: 'policy mode is enforce' };
   }
 
-  private async execute(decision: Decision, snapshot: Snapshot, trigger: TriggerEvent, receivedAt: number): Promise<Outcome> {
-    const timings: OutcomeTimings = { eventTime: trigger.eventTime, receivedAt: new Date(receivedAt).toISOString() };
+  private async execute(
+    decision: Decision,
+    snapshot: Snapshot,
+    trigger: TriggerEvent,
+    receivedAt: number,
+  ): Promise<Outcome> {
+    const timings: OutcomeTimings = {
+      eventTime: trigger.eventTime,
+      receivedAt: new Date(receivedAt).toISOString(),
+    };
     const base = { policyId: decision.policyId, remediatorId: decision.remediatorId, timings };
     if (decision.action === 'notify') {
       return { ...base, status: 'notified', changes: [] };
@@ -253,14 +360,27 @@ export class Evaluator {
       return {
         ...base,
         status: 'dry-run',
-        changes: decision.violation.elements.map((e) => `would remove ${e.id ? `${e.id} ` : ''}(${e.description})`),
+        changes: decision.violation.elements.map(
+          (e) => `would remove ${e.id ? `${e.id} ` : ''}(${e.description})`,
+        ),
       };
     }
     const remediator = this.deps.catalog.remediators.get(decision.remediatorId!)!;
     let outcome: Outcome;
     try {
-      const result = await remediator.remediate({ clients: this.deps.clients, snapshot, violation: decision.violation });
-      outcome = { ...base, status: result.status, changes: result.changes, before: result.before, after: result.after, ...(result.error ? { error: result.error } : {}) };
+      const result = await remediator.remediate({
+        clients: this.deps.clients,
+        snapshot,
+        violation: decision.violation,
+      });
+      outcome = {
+        ...base,
+        status: result.status,
+        changes: result.changes,
+        before: result.before,
+        after: result.after,
+        ...(result.error ? { error: result.error } : {}),
+      };
     } catch (error) {
       outcome = { ...base, status: 'failed', changes: [], error: errorMessage(error) };
     }

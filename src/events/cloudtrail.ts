@@ -90,7 +90,11 @@ export function parseEvent(input: unknown): ParsedEvent {
     region: env.data.region,
   };
   if (envelope.detailType === CLOUDTRAIL_DETAIL_TYPE) {
-    return { kind: 'cloudtrail', envelope, record: parseRecord(env.data.detail, 'detail', envelope.id) };
+    return {
+      kind: 'cloudtrail',
+      envelope,
+      record: parseRecord(env.data.detail, 'detail', envelope.id),
+    };
   }
   return { kind: 'other', envelope, detail: env.data.detail };
 }
@@ -133,7 +137,11 @@ export function normaliseEventTime(raw: string, eventId?: string): string {
     : raw;
   const ms = Date.parse(candidate);
   if (Number.isNaN(ms)) {
-    throw new MalformedEventError('detail.eventTime', `is not a date: ${JSON.stringify(raw)}`, eventId);
+    throw new MalformedEventError(
+      'detail.eventTime',
+      `is not a date: ${JSON.stringify(raw)}`,
+      eventId,
+    );
   }
   return new Date(ms).toISOString();
 }

@@ -62,14 +62,21 @@ export const MOTO_DUMMY_ENV = {
   AWS_DEFAULT_REGION: 'us-east-1',
 } as const;
 
-async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => string, timeoutMs: number) {
+async function waitUntilUp(
+  endpoint: string,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs: number,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new MotoError(`moto server exited with code ${child.exitCode}`, output());
     }
     try {
-      const res = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(1000) });
+      const res = await fetch(`${endpoint}/moto-api/data.json`, {
+        signal: AbortSignal.timeout(1000),
+      });
       if (res.ok) return;
     } catch {
       // not listening yet

@@ -4,7 +4,15 @@ import { createRampart, type Rampart } from '../../src/app';
 import type { AuditRecord } from '../../src/audit';
 import { AwsClients } from '../../src/aws/clients';
 import { authorizeIngressEvent } from '../support/cloudtrail';
-import { OPEN_22, OPEN_443, OPEN_ALL_V6, PRIVATE_5432, ingressRules, recordCalls, seedSecurityGroup } from '../support/ec2';
+import {
+  OPEN_22,
+  OPEN_443,
+  OPEN_ALL_V6,
+  PRIVATE_5432,
+  ingressRules,
+  recordCalls,
+  seedSecurityGroup,
+} from '../support/ec2';
 
 const REGION = 'eu-west-1'; // this file's own region in the shared moto server
 
@@ -56,7 +64,10 @@ describe('world-open security group rules are reverted end to end (moto)', () =>
     expect(after.map((r) => r.text)).toEqual(['tcp 443-443 0.0.0.0/0', 'tcp 5432-5432 10.0.0.0/8']);
     // The surviving rules are the very same rules (ids unchanged), not re-created ones.
     expect(after.map((r) => r.id).sort()).toEqual(
-      before.filter((r) => after.some((a) => a.text === r.text)).map((r) => r.id).sort(),
+      before
+        .filter((r) => after.some((a) => a.text === r.text))
+        .map((r) => r.id)
+        .sort(),
     );
     const auditOutcome = audit.find((r) => r.audit === 'outcome' && r.eventId === result.eventId);
     expect(auditOutcome).toMatchObject({ status: 'reverted', policyId: 'sg-no-public-ingress' });
@@ -64,7 +75,9 @@ describe('world-open security group rules are reverted end to end (moto)', () =>
 
     calls.length = 0;
     const again = await rampart.evaluator.handleEvent(event(groupId));
-    expect(again.status === 'handled' && again.resources[0]!.outcomes[0]!.status).toBe('already-compliant');
+    expect(again.status === 'handled' && again.resources[0]!.outcomes[0]!.status).toBe(
+      'already-compliant',
+    );
     expect(calls).toEqual(['DescribeSecurityGroupRulesCommand']); // read only, no write
     expect(await ingressRules(ec2, groupId)).toEqual(after);
   });
@@ -75,7 +88,10 @@ describe('world-open security group rules are reverted end to end (moto)', () =>
     calls.length = 0;
 
     const failed = await rampart.evaluator.handleEvent(
-      event(groupId, { errorCode: 'Client.UnauthorizedOperation', errorMessage: 'You are not authorized' }),
+      event(groupId, {
+        errorCode: 'Client.UnauthorizedOperation',
+        errorMessage: 'You are not authorized',
+      }),
     );
     expect(failed).toMatchObject({ status: 'skipped', code: 'failed-call' });
 
@@ -84,9 +100,17 @@ describe('world-open security group rules are reverted end to end (moto)', () =>
       type: 'AssumedRole',
       arn: 'arn:aws:sts::123456789012:assumed-role/RampartRemediationRole/rampart-evaluator',
       accountId: '123456789012',
-      sessionContext: { sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::123456789012:role/RampartRemediationRole' } },
+      sessionContext: {
+        sessionIssuer: {
+          type: 'Role',
+          arn: 'arn:aws:iam::123456789012:role/RampartRemediationRole',
+        },
+      },
     } as typeof own.detail.userIdentity;
-    expect(await rampart.evaluator.handleEvent(own)).toMatchObject({ status: 'skipped', code: 'own-change' });
+    expect(await rampart.evaluator.handleEvent(own)).toMatchObject({
+      status: 'skipped',
+      code: 'own-change',
+    });
 
     expect(calls).toEqual([]); // not even read
     expect(await ingressRules(ec2, groupId)).toEqual(before);

@@ -83,11 +83,16 @@ export async function readSecurityGroupRules(
   return rules;
 }
 
-async function resolveGroupId(clients: AwsClients, locator: ResourceLocator): Promise<string | undefined> {
+async function resolveGroupId(
+  clients: AwsClients,
+  locator: ResourceLocator,
+): Promise<string | undefined> {
   if (locator.id) return locator.id;
   const ec2 = clients.get(EC2Client, locator);
   const out = await ec2.send(
-    new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [locator.name!] }] }),
+    new DescribeSecurityGroupsCommand({
+      Filters: [{ Name: 'group-name', Values: [locator.name!] }],
+    }),
   );
   return out.SecurityGroups?.[0]?.GroupId;
 }
@@ -100,7 +105,11 @@ export const securityGroupType = defineResourceType<SecurityGroupSnapshot>({
     CreateSecurityGroup: (record, where) => {
       const id = stringAt(record.responseElements, ['groupId']);
       if (!id) {
-        throw new MalformedEventError('detail.responseElements.groupId', 'is missing', record.eventID);
+        throw new MalformedEventError(
+          'detail.responseElements.groupId',
+          'is missing',
+          record.eventID,
+        );
       }
       return [{ type: SECURITY_GROUP, ...where, id }];
     },

@@ -28,7 +28,12 @@ export interface SecurityGroupSnapshot extends Snapshot {
   rules: SecurityGroupRule[];
 }
 
-const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
+const PROTOCOL_NAMES: Record<string, string> = {
+  '6': 'tcp',
+  '17': 'udp',
+  '1': 'icmp',
+  '58': 'icmpv6',
+};
 
 /** The API accepts names or numbers and any case; policies see one spelling. */
 export function normaliseProtocol(raw: string | number | undefined | null): string {
