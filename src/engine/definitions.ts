@@ -9,6 +9,7 @@ import type {
   Violation,
 } from '../domain';
 import type { CloudTrailRecord } from '../events/cloudtrail';
+import type { ConfigurationItem } from '../events/config-item';
 
 /** Every normalized snapshot carries its type and reference; the rest is per resource type. */
 export interface Snapshot {
@@ -38,6 +39,10 @@ export interface ResourceTypeDefinition<S extends Snapshot = Snapshot> {
   readActions: readonly string[];
   /** Reads the resource's current state; undefined when it no longer exists. */
   collect(clients: AwsClients, locator: ResourceLocator): Promise<S | undefined>;
+  /** AWS Config resource types this type reads items of; defaults to `[type]`. */
+  configResourceTypes?: readonly string[];
+  /** Builds the snapshot from an AWS Config configuration item, without any API call. */
+  fromConfigItem?(item: ConfigurationItem): S;
 }
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;

@@ -21,8 +21,10 @@ import {
   type CloudTrailRecord,
   type EventEnvelope,
 } from '../events/cloudtrail';
+import type { ConfigItemChange } from '../events/config-item';
 import { MalformedEventError } from '../events/errors';
 import type { Catalog } from './catalog';
+import { CONFIG_EVENT_NAME, routeConfigItemChange } from './config-input';
 import type { AnyPolicy, AnyResourceType, Snapshot } from './definitions';
 
 export const SKIP_CODES = [
@@ -33,6 +35,10 @@ export const SKIP_CODES = [
   'ignored-event',
   'no-trigger',
   'own-change',
+  // AWS Config input (see config-input.ts)
+  'resource-deleted',
+  'not-recorded',
+  'unwatched-resource-type',
 ] as const;
 export type SkipCode = (typeof SKIP_CODES)[number];
 
@@ -130,6 +136,9 @@ export class Evaluator {
         `detail-type ${JSON.stringify(parsed.envelope.detailType)} is not handled`,
       );
     }
+    if (parsed.kind === 'config') {
+      return this.handleConfigItemChange(parsed.envelope, parsed.change, receivedAt, options);
+    }
     const { record, envelope } = parsed;
     const skip = this.classify(record);
     if (skip) return this.skip(record.eventID, record.eventName, skip.code, skip.reason);
@@ -158,6 +167,35 @@ export class Evaluator {
       eventName: record.eventName,
       trigger,
       resources,
+    };
+  }
+
+  /** AWS Config input: the configuration item is the current state, no describe call. */
+  private async handleConfigItemChange(
+    envelope: EventEnvelope,
+    change: ConfigItemChange,
+    receivedAt: number,
+    options: HandleOptions,
+  ): Promise<EventResult> {
+    const route = routeConfigItemChange(this.deps, envelope, change);
+    if (route.status === 'skip') {
+      return this.skip(route.eventId, CONFIG_EVENT_NAME, route.code, route.reason);
+    }
+    const { type, policies, locator, trigger } = route;
+    const resource = await this.handleResource(
+      type,
+      policies,
+      locator,
+      trigger,
+      receivedAt,
+      options,
+    );
+    return {
+      status: 'handled',
+      eventId: trigger.eventId,
+      eventName: CONFIG_EVENT_NAME,
+      trigger,
+      resources: [resource],
     };
   }
 
