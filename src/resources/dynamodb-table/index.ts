@@ -27,6 +27,13 @@ export interface DynamoDbTableSnapshot extends Snapshot {
   replicas: { region: string; kmsKeyId?: string; status?: string }[];
 }
 
+/** SSE with KMS is on, or being switched on (UpdateTable makes it UPDATING for a while). */
+const KMS_STATUSES = new Set(['ENABLED', 'ENABLING', 'UPDATING']);
+
+export function isKmsEncrypted(sse: DynamoDbTableSnapshot['sse']): boolean {
+  return sse.sseType === 'KMS' && (sse.status === undefined || KMS_STATUSES.has(sse.status));
+}
+
 export function dynamoDbTableRef(account: string, region: string, tableName: string): ResourceRef {
   return refOf(
     DYNAMODB_TABLE,

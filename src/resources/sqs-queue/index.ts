@@ -16,6 +16,8 @@ import type { ConfigurationItem } from '../../events/config-item';
 import { isAwsError, refOf, requiredString, stringAt } from '../shared';
 
 export const SQS_QUEUE = 'AWS::SQS::Queue' as const;
+/** Tag Rampart puts on the dead-letter queues it creates; its value says whose DLQ it is. */
+export const DEAD_LETTER_TAG = 'rampart:dead-letter-queue';
 
 export interface RedrivePolicy {
   deadLetterTargetArn: string;
