@@ -36,11 +36,13 @@ export const DEFAULT_OWN_ROLE_PREFIXES = ['RampartRemediationRole', 'RampartEval
 function configSchema(catalog: Catalog) {
   const policyShape: Record<string, z.ZodType> = {};
   for (const policy of catalog.policies.values()) {
-    policyShape[policy.id] = z.strictObject({
-      enabled: z.boolean().optional(),
-      mode: z.enum(MODES).optional(),
-      parameters: policy.parameters.optional(),
-    });
+    policyShape[policy.id] = z
+      .strictObject({
+        enabled: z.boolean().optional(),
+        mode: z.enum(MODES).optional(),
+        parameters: policy.parameters.optional(),
+      })
+      .optional();
   }
   return z.strictObject({
     version: z.literal(1).optional(),
