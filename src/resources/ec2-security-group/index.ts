@@ -138,7 +138,14 @@ export const securityGroupType = defineResourceType<SecurityGroupSnapshot>({
   async collect(clients, locator) {
     const groupId = await resolveGroupId(clients, locator);
     if (!groupId) return undefined;
-    const rules = await readSecurityGroupRules(clients, locator, groupId);
+    let rules: SecurityGroupRule[];
+    try {
+      rules = await readSecurityGroupRules(clients, locator, groupId);
+    } catch (error) {
+      // Deleted since the event: nothing left to judge (and nothing to retry).
+      if ((error as { name?: string }).name === 'InvalidGroup.NotFound') return undefined;
+      throw error;
+    }
     return {
       type: SECURITY_GROUP,
       ref: securityGroupRef(locator.account, locator.region, groupId),
