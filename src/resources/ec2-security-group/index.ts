@@ -9,6 +9,7 @@ import { partitionOf, type ResourceLocator, type ResourceRef } from '../../domai
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { pathValue } from '../../events/cloudtrail';
 import { MalformedEventError } from '../../events/errors';
+import { securityGroupsFromTemplate } from './cloudformation';
 import {
   SECURITY_GROUP,
   normalisePort,
@@ -135,6 +136,7 @@ export const securityGroupType = defineResourceType<SecurityGroupSnapshot>({
     RevokeSecurityGroupIngress: 'removing access cannot open a group',
   },
   readActions: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'],
+  fromTemplate: securityGroupsFromTemplate,
   async collect(clients, locator) {
     const groupId = await resolveGroupId(clients, locator);
     if (!groupId) return undefined;
