@@ -83,7 +83,13 @@ export function parseTemplate(text: string, file: string): Template {
     const pos = error.linePos?.[0];
     throw new TemplateError(error.message.split('\n')[0]!, file, pos?.line, pos?.col);
   }
-  const root = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // e.g. an alias to an anchor that does not exist, or an alias bomb
+    throw new TemplateError((error as Error).message, file);
+  }
   if (typeof root !== 'object' || root === null || Array.isArray(root)) {
     throw new TemplateError(
       'is not a CloudFormation template (expected an object at the top)',

@@ -56,6 +56,9 @@ const JUDGED = [
 
 function unknownIn(entries: Record<string, unknown>[], prefix: string): string | undefined {
   for (const [i, entry] of entries.entries()) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      return `${prefix ? `${prefix}[${i}]` : 'Properties'}: is not an object`;
+    }
     for (const key of JUDGED) {
       const found = findUnresolved(entry[key]);
       if (found) return `${prefix ? `${prefix}[${i}].` : ''}${key}: ${found.reason}`;
