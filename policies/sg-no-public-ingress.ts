@@ -95,7 +95,7 @@ export const sgNoPublicIngress = definePolicy<SecurityGroupSnapshot, SgNoPublicI
     return {
       compliant: false,
       finding: {
-        message: `Security group ${snapshot.groupId} allows ${descriptions.join(', ')} from the internet; allowed public ports: ${params.allowedPublicPorts.join(', ') || 'none'}.`,
+        message: `Security group ${snapshot.groupId} is open to the internet: ${descriptions.join(', ')}; allowed public ports: ${params.allowedPublicPorts.join(', ') || 'none'}.`,
         elements: offending.map((rule) => ({
           kind: 'security-group-rule',
           ...(rule.ruleId ? { id: rule.ruleId } : {}),

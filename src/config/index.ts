@@ -42,7 +42,7 @@ function configSchema(catalog: Catalog) {
         mode: z.enum(MODES).optional(),
         parameters: policy.parameters.optional(),
       })
-      .optional(); // a policy left out of the file keeps its defaults
+      .optional();
   }
   return z.strictObject({
     version: z.literal(1).optional(),

@@ -10,6 +10,7 @@ import type {
 } from '../domain';
 import type { CloudTrailRecord } from '../events/cloudtrail';
 import type { ConfigurationItem } from '../events/config-item';
+import type { ResolvedTemplate, TemplateSubject } from '../cloudformation/resolved';
 
 /** Every normalized snapshot carries its type and reference; the rest is per resource type. */
 export interface Snapshot {
@@ -43,6 +44,11 @@ export interface ResourceTypeDefinition<S extends Snapshot = Snapshot> {
   configResourceTypes?: readonly string[];
   /** Builds the snapshot from an AWS Config configuration item, without any API call. */
   fromConfigItem?(item: ConfigurationItem): S;
+  /**
+   * Builds snapshots from a CloudFormation template (shift-left). Takes the whole template
+   * because relations matter (a queue another queue redrives to is a DLQ).
+   */
+  fromTemplate?(template: ResolvedTemplate): TemplateSubject<S>[];
 }
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
