@@ -3,7 +3,7 @@ import { AwsClients } from '../aws/clients';
 import type { EventResult } from '../engine/evaluator';
 import { errorMessage } from '../errors';
 import { startMoto } from '../local/moto';
-import { demoScenarios } from './scenarios';
+import { demoScenarios, emulatorGaps } from './scenarios';
 
 const ACCOUNT = '123456789012'; // moto's default account
 const REGION = 'us-east-1';
@@ -111,6 +111,10 @@ async function main(): Promise<number> {
         totals.failed++;
         print(red(`  failed    ${errorMessage(error)}`));
       }
+    }
+    for (const [policyId, why] of Object.entries(emulatorGaps)) {
+      print();
+      print(bold(`▶ ${policyId}`) + yellow(` — not shown: ${why}`));
     }
   } finally {
     clients.destroy();
