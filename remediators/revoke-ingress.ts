@@ -40,9 +40,20 @@ export const revokeIngress = defineRemediator<SecurityGroupSnapshot>({
   },
   async remediate({ clients, snapshot, violation }): Promise<RemediationResult> {
     const wanted = new Set(violation.elements.map((e) => e.id).filter((id): id is string => !!id));
-    const before = snapshot.rules;
+    // A snapshot from an AWS Config item has no rule ids: re-read the live rules and match
+    // the offending ones by what they open (their description), never by guesswork.
+    const byContent = new Set(violation.elements.filter((e) => !e.id).map((e) => e.description));
+    const before =
+      byContent.size > 0
+        ? await readSecurityGroupRules(clients, snapshot.ref, snapshot.groupId)
+        : snapshot.rules;
     const offendingIn = (rules: SecurityGroupRule[]) =>
-      rules.filter((r) => !r.isEgress && r.ruleId !== undefined && wanted.has(r.ruleId));
+      rules.filter(
+        (r) =>
+          !r.isEgress &&
+          r.ruleId !== undefined &&
+          (wanted.has(r.ruleId) || byContent.has(describeRule(r))),
+      );
 
     let targets = offendingIn(before);
     if (targets.length === 0) {
