@@ -7,8 +7,13 @@ import {
 } from '../src/resources/dynamodb-table';
 
 export const dynamodbEncryptedKmsParameters = z.strictObject({
-  /** KMS key (ARN, id or alias) to switch to; absent means the AWS-managed key `alias/aws/dynamodb`. */
-  kmsKeyArn: z.string().min(1).optional(),
+  kmsKeyArn: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'KMS key (ARN, id or alias) to switch to; absent means the AWS-managed key `alias/aws/dynamodb`.',
+    ),
 });
 export type DynamodbEncryptedKmsParameters = z.output<typeof dynamodbEncryptedKmsParameters>;
 

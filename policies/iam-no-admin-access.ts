@@ -7,10 +7,6 @@ import {
 } from '../src/resources/iam-principal';
 
 export const iamNoAdminAccessParameters = z.strictObject({
-  /**
-   * Break-glass principals allowed to hold admin access: ARNs, or `user/<name>`,
-   * `role/<name>`, `group/<name>`.
-   */
   allowedPrincipals: z
     .array(
       z
@@ -20,7 +16,10 @@ export const iamNoAdminAccessParameters = z.strictObject({
           'expected an IAM user/role/group ARN or user/<name>, role/<name>, group/<name>',
         ),
     )
-    .default([]),
+    .default([])
+    .describe(
+      'Break-glass principals allowed to hold admin access: ARNs, or `user/<name>`, `role/<name>`, `group/<name>`.',
+    ),
 });
 export type IamNoAdminAccessParameters = z.output<typeof iamNoAdminAccessParameters>;
 

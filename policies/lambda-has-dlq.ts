@@ -7,10 +7,15 @@ const queueArn = z
   .regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'expected an SQS queue ARN');
 
 export const lambdaHasDlqParameters = z.strictObject({
-  /** Send failed events of every function to this queue instead of creating `<function>-dlq`. */
-  designatedQueueArn: queueArn.optional(),
-  /** Set the legacy DeadLetterConfig instead of an on-failure destination. */
-  useDeadLetterConfig: z.boolean().default(false),
+  designatedQueueArn: queueArn
+    .optional()
+    .describe(
+      'Send failed events of every function to this queue instead of creating `<function>-dlq`.',
+    ),
+  useDeadLetterConfig: z
+    .boolean()
+    .default(false)
+    .describe('Set the legacy DeadLetterConfig instead of an on-failure destination.'),
 });
 export type LambdaHasDlqParameters = z.output<typeof lambdaHasDlqParameters>;
 

@@ -3,7 +3,6 @@ import { definePolicy } from '../src/engine/definitions';
 import { SNS_SUBSCRIPTION, type SnsSubscriptionSnapshot } from '../src/resources/sns-subscription';
 
 export const snsSubscriptionHasDlqParameters = z.strictObject({
-  /** Protocols whose failed deliveries SNS can redrive to a DLQ. */
   protocols: z
     .array(
       z.enum([
@@ -18,7 +17,8 @@ export const snsSubscriptionHasDlqParameters = z.strictObject({
         'email-json',
       ]),
     )
-    .default(['lambda', 'sqs', 'http', 'https']),
+    .default(['lambda', 'sqs', 'http', 'https'])
+    .describe('Protocols whose failed deliveries SNS can redrive to a DLQ.'),
 });
 export type SnsSubscriptionHasDlqParameters = z.output<typeof snsSubscriptionHasDlqParameters>;
 

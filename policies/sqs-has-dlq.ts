@@ -3,10 +3,19 @@ import { definePolicy } from '../src/engine/definitions';
 import { DEAD_LETTER_TAG, SQS_QUEUE, type SqsQueueSnapshot } from '../src/resources/sqs-queue';
 
 export const sqsHasDlqParameters = z.strictObject({
-  /** maxReceiveCount of the RedrivePolicy Rampart sets. */
-  maxReceiveCount: z.number().int().min(1).max(1000).default(5),
-  /** Queue names ending in one of these (before `.fifo`) are dead-letter queues by convention. */
-  deadLetterSuffixes: z.array(z.string().min(1)).default(['-dlq', '-deadletter', '-dead-letter']),
+  maxReceiveCount: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(5)
+    .describe('maxReceiveCount of the RedrivePolicy Rampart sets.'),
+  deadLetterSuffixes: z
+    .array(z.string().min(1))
+    .default(['-dlq', '-deadletter', '-dead-letter'])
+    .describe(
+      'Queue names ending in one of these (before `.fifo`) are dead-letter queues by convention.',
+    ),
 });
 export type SqsHasDlqParameters = z.output<typeof sqsHasDlqParameters>;
 
