@@ -24,7 +24,7 @@ interface JsonSchema {
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function typeOf(s: JsonSchema): string {
-  if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(' \\| ');
+  if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
   if (s.anyOf) return s.anyOf.map(typeOf).join(' or ');
   if (s.type === 'array') {
     const item = s.items ? typeOf(s.items) : 'any';
