@@ -6,7 +6,7 @@ import {
   type EventBridgeRuleSnapshot,
 } from '../src/resources/eventbridge-rule';
 import { ensureDeadLetterQueue } from './support/dead-letter-queue';
-import { guarded, verificationFailed } from './support/guarded';
+import { guarded, resourceGone, verificationFailed } from './support/guarded';
 
 const summary = (rule: EventBridgeRuleSnapshot | undefined) =>
   rule?.targets.map((t) => ({ id: t.Id, deadLetterArn: t.DeadLetterConfig?.Arn }));
@@ -39,13 +39,7 @@ export const eventbridgeTargetAddDlq = defineRemediator<EventBridgeRuleSnapshot>
         snapshot.ruleName,
       );
       if (!current) {
-        return {
-          status: 'failed',
-          changes,
-          before: undefined,
-          after: undefined,
-          error: `rule ${snapshot.ref.id} no longer exists`,
-        };
+        return resourceGone(changes, `rule ${snapshot.ref.id}`);
       }
       const wanted = new Set(violation.elements.map((e) => e.id));
       const targets = current.targets.filter((t) => wanted.has(t.Id) && !t.DeadLetterConfig?.Arn);

@@ -14,7 +14,7 @@ import {
 } from '../src/resources/lambda-function';
 import { decodePolicyDocument } from '../src/resources/iam-principal';
 import { ensureDeadLetterQueue } from './support/dead-letter-queue';
-import { guarded, verificationFailed } from './support/guarded';
+import { guarded, resourceGone, verificationFailed } from './support/guarded';
 
 const failureTargetOf = (fn: LambdaFunctionSnapshot | undefined) => ({
   deadLetterTargetArn: fn?.deadLetterTargetArn,
@@ -88,13 +88,7 @@ export const lambdaAddFailureDestination = defineRemediator<LambdaFunctionSnapsh
     guarded(failureTargetOf(snapshot), async (changes) => {
       const current = await readFunction(clients, snapshot.ref, snapshot.functionName);
       if (!current) {
-        return {
-          status: 'failed',
-          changes,
-          before: undefined,
-          after: undefined,
-          error: `function ${snapshot.functionName} no longer exists`,
-        };
+        return resourceGone(changes, `function ${snapshot.functionName}`);
       }
       const before = failureTargetOf(current);
       if (before.deadLetterTargetArn || before.onFailure) {

@@ -6,7 +6,7 @@ import {
   type SnsSubscriptionSnapshot,
 } from '../src/resources/sns-subscription';
 import { ensureDeadLetterQueue } from './support/dead-letter-queue';
-import { guarded, verificationFailed } from './support/guarded';
+import { guarded, resourceGone, verificationFailed } from './support/guarded';
 
 /**
  * Gives a subscription a dead-letter queue: one `<topic>-dlq` per topic, whose policy lets
@@ -30,13 +30,7 @@ export const snsSubscriptionAddDlq = defineRemediator<SnsSubscriptionSnapshot>({
     guarded(snapshot.deadLetterTargetArn, async (changes) => {
       const current = await readSubscription(clients, snapshot.ref, snapshot.subscriptionArn);
       if (!current) {
-        return {
-          status: 'failed',
-          changes,
-          before: undefined,
-          after: undefined,
-          error: `subscription ${snapshot.subscriptionArn} no longer exists`,
-        };
+        return resourceGone(changes, `subscription ${snapshot.subscriptionArn}`);
       }
       const before = { deadLetterTargetArn: current.deadLetterTargetArn };
       if (current.deadLetterTargetArn)

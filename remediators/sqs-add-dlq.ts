@@ -2,7 +2,7 @@ import { SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { defineRemediator } from '../src/engine/definitions';
 import { readQueue, SQS_QUEUE, type SqsQueueSnapshot } from '../src/resources/sqs-queue';
 import { ensureDeadLetterQueue } from './support/dead-letter-queue';
-import { guarded, verificationFailed } from './support/guarded';
+import { guarded, resourceGone, verificationFailed } from './support/guarded';
 
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
@@ -27,13 +27,7 @@ export const sqsAddDlq = defineRemediator<SqsQueueSnapshot>({
     guarded(snapshot.redrivePolicy, async (changes) => {
       const current = await readQueue(clients, snapshot.ref, snapshot.queueName);
       if (!current) {
-        return {
-          status: 'failed',
-          changes,
-          before: undefined,
-          after: undefined,
-          error: `queue ${snapshot.queueName} no longer exists`,
-        };
+        return resourceGone(changes, `queue ${snapshot.queueName}`);
       }
       const before = {
         redrivePolicy: current.redrivePolicy,

@@ -25,3 +25,14 @@ export function verificationFailed(
 ): RemediationResult {
   return { status: 'failed', changes, before, after, error: `verification failed: ${what}` };
 }
+
+/** The resource disappeared between the evaluation and the remediation: nothing to do or claim. */
+export function resourceGone(changes: string[], what: string): RemediationResult {
+  return {
+    status: 'failed',
+    changes,
+    before: undefined,
+    after: undefined,
+    error: `${what} no longer exists`,
+  };
+}

@@ -47,34 +47,29 @@ export const DELETED_STATUSES = ['ResourceDeleted', 'ResourceDeletedNotRecorded'
 const time = z.union([z.string().min(1), z.date(), z.number()]);
 const stateId = z.union([z.string(), z.number()]).nullish();
 
-const itemSchema = z.looseObject({
+/** What an item and an oversized summary share: which resource, where, when, in what state. */
+const headShape = {
   resourceType: z.string().min(1),
   resourceId: z.string().min(1),
-  resourceName: z.string().nullish(),
-  ARN: z.string().nullish(),
-  arn: z.string().nullish(),
   awsAccountId: z.string().optional(),
   accountId: z.string().optional(),
   awsRegion: z.string().min(1),
   configurationItemStatus: z.string().min(1),
   configurationItemCaptureTime: time,
   configurationStateId: stateId,
+};
+
+const itemSchema = z.looseObject({
+  ...headShape,
+  resourceName: z.string().nullish(),
+  ARN: z.string().nullish(),
+  arn: z.string().nullish(),
   configuration: z.union([z.record(z.string(), z.unknown()), z.string()]).nullish(),
   supplementaryConfiguration: z.record(z.string(), z.unknown()).nullish(),
   tags: z.record(z.string(), z.string()).nullish(),
 });
 
-const summarySchema = z.looseObject({
-  resourceType: z.string().min(1),
-  resourceId: z.string().min(1),
-  awsAccountId: z.string().optional(),
-  accountId: z.string().optional(),
-  awsRegion: z.string().min(1),
-  configurationItemStatus: z.string().min(1),
-  configurationItemCaptureTime: time,
-  configurationStateId: stateId,
-  changeType: z.string().optional(),
-});
+const summarySchema = z.looseObject({ ...headShape, changeType: z.string().optional() });
 
 const detailSchema = z.looseObject({
   messageType: z.enum([

@@ -10,7 +10,7 @@ import { createRampart, type Rampart } from '../../src/app';
 import { parseConfig } from '../../src/config';
 import { defaultCatalog } from '../../src/catalog';
 import { cloudTrailEnvelope } from '../support/cloudtrail';
-import { seedFunction } from '../support/lambda';
+import { createFunctionWithRole as seedFunction } from '../../src/local/lambda-function';
 import { RecordingClients } from '../support/recording-clients';
 
 const REGION = 'ap-northeast-2'; // this file's own region in the shared moto server

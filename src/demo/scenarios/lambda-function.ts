@@ -1,42 +1,19 @@
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import {
-  CreateFunctionCommand,
-  LambdaClient,
-  PutFunctionEventInvokeConfigCommand,
-} from '@aws-sdk/client-lambda';
-import { zipOf } from '../../local/zip';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
+import { createFunctionWithRole } from '../../local/lambda-function';
 import { readFunction } from '../../resources/lambda-function';
 import { cloudTrailEvent } from '../events';
 import type { DemoContext, DemoScenario } from '../scenario';
 import { demoQueue, shortName } from './queues';
 
-async function createFunction(ctx: DemoContext, name: string): Promise<string> {
-  const role = await ctx.clients.get(IAMClient, ctx).send(
-    new CreateRoleCommand({
-      RoleName: `${name}-role`,
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'lambda.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      }),
-    }),
-  );
-  const fn = await ctx.clients.get(LambdaClient, ctx).send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs20.x',
-      Role: role.Role!.Arn!,
-      Handler: 'index.handler',
-      Code: { ZipFile: zipOf('index.js', 'exports.handler = async () => "ok";\n') },
-    }),
-  );
-  return fn.FunctionArn!;
-}
+const createFunction = async (ctx: DemoContext, name: string) =>
+  (
+    await createFunctionWithRole(
+      ctx.clients.get(IAMClient, ctx),
+      ctx.clients.get(LambdaClient, ctx),
+      name,
+    )
+  ).functionArn;
 
 const describeFunction = (ctx: DemoContext, name: string) => async () => {
   const fn = await readFunction(ctx.clients, ctx, name);

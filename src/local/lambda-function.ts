@@ -1,3 +1,5 @@
+import { CreateRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { crc32 } from 'node:zlib';
 
 /** A one-file zip archive (stored, not compressed): all Lambda CreateFunction needs in moto. */
@@ -32,4 +34,36 @@ export function zipOf(name: string, content: string): Uint8Array {
     16: local.length + file.length + data.length,
   });
   return Buffer.concat([local, file, data, central, file, end]);
+}
+
+/**
+ * Creates an execution role (moto checks that it exists) and a Node.js function using it,
+ * in the emulated account: for the demo and the tests.
+ */
+export async function createFunctionWithRole(iam: IAMClient, lambda: LambdaClient, name: string) {
+  const role = await iam.send(
+    new CreateRoleCommand({
+      RoleName: `${name}-role`,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      }),
+    }),
+  );
+  const fn = await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs20.x',
+      Role: role.Role!.Arn!,
+      Handler: 'index.handler',
+      Code: { ZipFile: zipOf('index.js', 'exports.handler = async () => "ok";\n') },
+    }),
+  );
+  return { roleName: role.Role!.RoleName!, roleArn: role.Role!.Arn!, functionArn: fn.FunctionArn! };
 }
