@@ -20,12 +20,12 @@ export function requiredString(record: CloudTrailRecord, candidates: readonly st
     const value = stringAt(root, path);
     if (value) return value;
   }
-  const first = candidates[0]!.replace(/^request\./, 'requestParameters.');
+  const field = (c: string) =>
+    `detail.${c.replace(/^request\./, 'requestParameters.').replace(/^response\./, 'responseElements.')}`;
+  const [first, ...others] = candidates.map(field);
   throw new MalformedEventError(
-    `detail.${first.replace(/^response\./, 'responseElements.')}`,
-    candidates.length > 1
-      ? `is missing (and so are ${candidates.slice(1).join(', ')})`
-      : 'is missing',
+    first!,
+    others.length > 0 ? `is missing (and so is ${others.join(', ')})` : 'is missing',
     record.eventID,
   );
 }
