@@ -89,11 +89,9 @@ describe('remediators report a refused write as failed with the AWS error', () =
 
   it('sns-subscription-add-dlq: SetSubscriptionAttributes refused after the queue was made', async () => {
     const arn = `arn:aws:sns:${REGION}:${ACCOUNT}:orders:0f3c9a7e-2b1d-4c55-9d0e-1a2b3c4d5e6f`;
-    sns
-      .on(GetSubscriptionAttributesCommand)
-      .resolves({
-        Attributes: { TopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:orders`, Protocol: 'sqs' },
-      });
+    sns.on(GetSubscriptionAttributesCommand).resolves({
+      Attributes: { TopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:orders`, Protocol: 'sqs' },
+    });
     sns
       .on(SetSubscriptionAttributesCommand)
       .rejects(
@@ -103,11 +101,9 @@ describe('remediators report a refused write as failed with the AWS error', () =
         ),
       );
     sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: `https://sqs/${ACCOUNT}/orders-dlq` });
-    sqs
-      .on(GetQueueAttributesCommand)
-      .resolves({
-        Attributes: { QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:orders-dlq`, Policy: '' },
-      });
+    sqs.on(GetQueueAttributesCommand).resolves({
+      Attributes: { QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:orders-dlq`, Policy: '' },
+    });
     const snapshot = {
       type: 'AWS::SNS::Subscription' as const,
       ref: snsSubscriptionRef(arn),
@@ -137,23 +133,19 @@ describe('remediators report a refused write as failed with the AWS error', () =
     events
       .on(ListTargetsByRuleCommand)
       .resolves({ Targets: [{ Id: 'work', Arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:work` }] });
-    events
-      .on(PutTargetsCommand)
-      .resolves({
-        FailedEntryCount: 1,
-        FailedEntries: [
-          { TargetId: 'work', ErrorCode: 'AccessDeniedException', ErrorMessage: 'denied' },
-        ],
-      });
+    events.on(PutTargetsCommand).resolves({
+      FailedEntryCount: 1,
+      FailedEntries: [
+        { TargetId: 'work', ErrorCode: 'AccessDeniedException', ErrorMessage: 'denied' },
+      ],
+    });
     sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: `https://sqs/${ACCOUNT}/nightly-dlq` });
-    sqs
-      .on(GetQueueAttributesCommand)
-      .resolves({
-        Attributes: {
-          QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:nightly-dlq`,
-          Policy: JSON.stringify({ Version: '2012-10-17', Statement: [] }),
-        },
-      });
+    sqs.on(GetQueueAttributesCommand).resolves({
+      Attributes: {
+        QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:nightly-dlq`,
+        Policy: JSON.stringify({ Version: '2012-10-17', Statement: [] }),
+      },
+    });
     sqs.on(SetQueueAttributesCommand).resolves({});
     const ref = eventBridgeRuleRef(ACCOUNT, REGION, 'default', 'nightly');
     const snapshot = {
@@ -177,17 +169,15 @@ describe('remediators report a refused write as failed with the AWS error', () =
 
   it('iam-remove-admin-access: DetachRolePolicy refused', async () => {
     const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
-    iam
-      .on(GetRoleCommand)
-      .resolves({
-        Role: {
-          RoleName: 'deployer',
-          Arn: `arn:aws:iam::${ACCOUNT}:role/deployer`,
-          Path: '/',
-          RoleId: 'AROA',
-          CreateDate: new Date(),
-        },
-      });
+    iam.on(GetRoleCommand).resolves({
+      Role: {
+        RoleName: 'deployer',
+        Arn: `arn:aws:iam::${ACCOUNT}:role/deployer`,
+        Path: '/',
+        RoleId: 'AROA',
+        CreateDate: new Date(),
+      },
+    });
     iam
       .on(ListAttachedRolePoliciesCommand)
       .resolves({ AttachedPolicies: [{ PolicyArn: ADMIN, PolicyName: 'AdministratorAccess' }] });
