@@ -37,6 +37,8 @@ export const lambdaHasDlq = definePolicy<LambdaFunctionSnapshot, LambdaHasDlqPar
     'CreateFunction20150331',
     'UpdateFunctionConfiguration20150331v2',
     'PutFunctionEventInvokeConfig',
+    // Not in the list, but it can drop the on-failure destination just as well.
+    'UpdateFunctionEventInvokeConfig',
     'DeleteFunctionEventInvokeConfig',
   ],
   defaultMode: 'enforce',
