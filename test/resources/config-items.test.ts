@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../src/catalog';
 import { normaliseConfigurationItem, type ConfigurationItem } from '../../src/events/config-item';
+import type { SecurityGroupRule } from '../../src/resources/ec2-security-group';
 import { SAMPLES_DIR } from '../support/samples';
 
 const catalog = defaultCatalog();
@@ -44,7 +45,7 @@ describe('AWS Config item adapters', () => {
       'AWS::EC2::SecurityGroup',
       sampleItem('rdk__ConfigItem-SecurityGroup__1.json'),
     );
-    expect(legacy.rules.filter((r) => !r.isEgress)).toEqual([
+    expect(legacy.rules.filter((r: SecurityGroupRule) => !r.isEgress)).toEqual([
       { isEgress: false, protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' },
     ]);
     const sg = fromItem(
@@ -72,7 +73,7 @@ describe('AWS Config item adapters', () => {
       }),
     );
     expect(
-      sg.rules.map((r) => [
+      sg.rules.map((r: SecurityGroupRule) => [
         r.isEgress,
         r.protocol,
         r.cidrIpv4 ?? r.cidrIpv6 ?? r.prefixListId ?? r.referencedGroupId,
