@@ -10,6 +10,7 @@ import {
 import { defineRemediator } from '../src/engine/definitions';
 import {
   IAM_PRINCIPAL,
+  iamClient,
   readHolder,
   type IamPrincipalSnapshot,
   type PrincipalRef,
@@ -84,7 +85,7 @@ export const iamRemoveAdminAccess = defineRemediator<IamPrincipalSnapshot>({
         return states;
       };
       const beforeStates = await read();
-      const iam = clients.get(IAMClient, snapshot.ref);
+      const iam = iamClient(clients, snapshot.ref);
       for (const d of remedy.detach ?? []) {
         const state = beforeStates.get(key(d.principal));
         if (!state?.attachedPolicies.some((p) => p.arn === d.policyArn)) continue;

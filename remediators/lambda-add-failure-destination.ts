@@ -1,4 +1,4 @@
-import { GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   LambdaClient,
   PutFunctionEventInvokeConfigCommand,
@@ -12,7 +12,7 @@ import {
   readFunction,
   type LambdaFunctionSnapshot,
 } from '../src/resources/lambda-function';
-import { decodePolicyDocument } from '../src/resources/iam-principal';
+import { decodePolicyDocument, iamClient } from '../src/resources/iam-principal';
 import { ensureDeadLetterQueue } from './support/dead-letter-queue';
 import { guarded, resourceGone, verificationFailed } from './support/guarded';
 
@@ -34,7 +34,7 @@ async function grantSend(
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }],
   };
-  const iam = clients.get(IAMClient, scope);
+  const iam = iamClient(clients, scope);
   try {
     const existing = await iam.send(
       new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }),

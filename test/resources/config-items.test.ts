@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../src/catalog';
 import { normaliseConfigurationItem, type ConfigurationItem } from '../../src/events/config-item';
+import { AwsClients } from '../../src/aws/clients';
 import type { SecurityGroupRule } from '../../src/resources/ec2-security-group';
+import { iamClient } from '../../src/resources/iam-principal';
 import { SAMPLES_DIR } from '../support/samples';
 
 const catalog = defaultCatalog();
@@ -213,5 +215,21 @@ describe('AWS Config item adapters', () => {
       attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
       inlinePolicies: [{ name: 'inline', document: { Statement: [{ Action: '*' }] } }],
     });
+  });
+});
+
+describe('IAM is global', () => {
+  it('reaches the partition IAM region whatever region the event or item named', async () => {
+    const clients = new AwsClients();
+    try {
+      const region = (scope: string) =>
+        iamClient(clients, { account: '123456789012', region: scope }).config.region();
+      expect(await region('global')).toBe('us-east-1');
+      expect(await region('eu-west-1')).toBe('us-east-1');
+      expect(await region('cn-northwest-1')).toBe('cn-north-1');
+      expect(await region('us-gov-east-1')).toBe('us-gov-west-1');
+    } finally {
+      clients.destroy();
+    }
   });
 });

@@ -70,6 +70,25 @@ export interface IamPrincipalSnapshot extends Snapshot {
   attachments: PrincipalRef[];
 }
 
+/** IAM is global; its API lives in one region per partition (Config says `global`). */
+const IAM_REGIONS: Record<string, string> = {
+  aws: 'us-east-1',
+  'aws-cn': 'cn-north-1',
+  'aws-us-gov': 'us-gov-west-1',
+};
+
+/** The IAM client for an account, whatever region the event or item named. */
+export function iamClient(
+  clients: AwsClients,
+  scope: { account: string; region: string },
+): IAMClient {
+  const partition = scope.region === 'global' ? 'aws' : partitionOf(scope.region);
+  return clients.get(IAMClient, {
+    account: scope.account,
+    region: IAM_REGIONS[partition] ?? 'us-east-1',
+  });
+}
+
 export function iamRef(kind: HolderKind, account: string, name: string, arn: string): ResourceRef {
   const partition = arn.split(':')[1] ?? partitionOf('us-east-1');
   return {
@@ -141,7 +160,7 @@ async function readPrincipal(
   kind: PrincipalKind,
   name: string,
 ): Promise<IamPrincipalSnapshot | undefined> {
-  const iam = clients.get(IAMClient, scope);
+  const iam = iamClient(clients, scope);
   const client = { client: iam };
   let arn: string | undefined;
   let attached: { PolicyArn?: string; PolicyName?: string }[];
@@ -223,7 +242,7 @@ async function readManagedPolicy(
   scope: { account: string; region: string },
   policyArn: string,
 ): Promise<IamPrincipalSnapshot | undefined> {
-  const iam = clients.get(IAMClient, scope);
+  const iam = iamClient(clients, scope);
   let document: unknown;
   const attachments: PrincipalRef[] = [];
   try {
