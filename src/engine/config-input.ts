@@ -28,6 +28,9 @@ export class ConfigItemFetchError extends Error {
   }
 }
 
+/** IAM actions the Config input path needs besides the resource types' own read actions. */
+export const CONFIG_INPUT_READ_ACTIONS = ['config:GetResourceConfigHistory'] as const;
+
 export const CONFIG_EVENT_NAME = 'ConfigurationItemChangeNotification';
 export const CONFIG_EVENT_SOURCE = 'config.amazonaws.com';
 

@@ -8,6 +8,9 @@ import type { AwsClients } from '../aws/clients';
 import type { ReportContext, Reporter } from '../engine/evaluator';
 import { errorMessage } from '../errors';
 
+/** IAM actions the reporter needs (as data, for the deployment's least-privilege policy). */
+export const AWS_CONFIG_REPORTER_ACTIONS = ['config:PutEvaluations'] as const;
+
 /** PutEvaluations accepts at most 100 evaluations per call. */
 export const MAX_EVALUATIONS_PER_CALL = 100;
 const MAX_ANNOTATION = 256;
