@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { MODES, type Mode } from '../domain';
 import type { Catalog } from '../engine/catalog';
+import { reliabilitySchema, reliabilitySettings, type ReliabilitySettings } from './reliability';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -28,6 +29,8 @@ export interface RampartConfig {
   ownRole: { arns: string[]; namePrefixes: string[] };
   /** Every catalog policy, with defaults filled in. */
   policies: Record<string, PolicySettings>;
+  /** Duplicate suppression and the revert-war breaker (src/config/reliability.ts). */
+  reliability: ReliabilitySettings;
 }
 
 export const CONFIG_FILE = 'rampart.config.yaml';
@@ -55,6 +58,7 @@ function configSchema(catalog: Catalog) {
       })
       .optional(),
     policies: z.strictObject(policyShape).optional(),
+    reliability: reliabilitySchema.optional(),
   });
 }
 
@@ -135,6 +139,7 @@ export function parseConfig(raw: unknown, catalog: Catalog, source = '(object)')
       namePrefixes: doc.ownRole?.namePrefixes ?? DEFAULT_OWN_ROLE_PREFIXES,
     },
     policies,
+    reliability: reliabilitySettings(doc.reliability),
   };
 }
 
