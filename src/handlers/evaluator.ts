@@ -73,7 +73,13 @@ export function createEvaluatorHandler(rampart: Rampart) {
         error instanceof Error ? error : new Error(`non-error thrown: ${String(error)}`);
       audit.recordFailed(
         record.messageId,
-        { name: failure.name, message: errorMessage(failure) },
+        {
+          name: failure.name,
+          // Powertools wraps persistence errors; the cause is what an operator needs.
+          message: failure.cause
+            ? `${errorMessage(failure)} (cause: ${errorMessage(failure.cause)})`
+            : errorMessage(failure),
+        },
         (failure as { eventId?: string }).eventId,
       );
       throw failure;

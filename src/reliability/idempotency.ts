@@ -66,7 +66,10 @@ export function idempotentHandling<R>(
     awsSdkV3Client: options.client,
   });
   const config = new IdempotencyConfig({ expiresAfterSeconds: options.expiresAfterSeconds });
-  const keyed = makeIdempotent((_key: IdempotencyKey, input: unknown) => handle(input), {
+  // The stored result must be plain JSON: DynamoDB refuses undefined members.
+  const handleAsJson = async (_key: IdempotencyKey, input: unknown): Promise<R> =>
+    JSON.parse(JSON.stringify(await handle(input))) as R;
+  const keyed = makeIdempotent(handleAsJson, {
     persistenceStore,
     config,
     keyPrefix: 'rampart-event',
