@@ -88,7 +88,9 @@ describe('evaluator handler: duplicates, revert wars and permanent failures (mot
       resources: [`AWS::EC2::SecurityGroup|123456789012|${REGION}|sg-aaa`],
     });
     const other = structuredClone(a);
-    other.detail.requestParameters.groupId = 'sg-bbb';
+    (
+      other.detail as unknown as { requestParameters: { groupId: string } }
+    ).requestParameters.groupId = 'sg-bbb';
     expect(idempotencyKeyOf(catalog, other)).not.toEqual(idempotencyKeyOf(catalog, a));
     expect(idempotencyKeyOf(catalog, { nonsense: true })).toBeUndefined();
     expect(idempotencyKeyOf(catalog, { ...a, detail: { ...a.detail, errorCode: 'X' } })).toBe(
