@@ -2,13 +2,19 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import { createHash } from 'node:crypto';
 import type { Catalog } from '../engine/catalog';
 import { accountOf, parseEvent } from '../events/cloudtrail';
 
-/** What makes two deliveries "the same": the CloudTrail event id and the resources it names. */
+/**
+ * What makes two deliveries "the same": the CloudTrail event id, the resources it names, and
+ * a digest of the record. Redeliveries carry the very same record; a different record that
+ * reuses an event id (garbled, or forged to pre-empt the real one) is handled on its own.
+ */
 export interface IdempotencyKey {
   eventId: string;
   resources: string[];
+  recordSha256: string;
 }
 
 /**
@@ -40,7 +46,11 @@ export function idempotencyKeyOf(catalog: Catalog, input: unknown): IdempotencyK
     }
   }
   if (resources.size === 0) return undefined;
-  return { eventId: record.eventID, resources: [...resources].sort() };
+  return {
+    eventId: record.eventID,
+    resources: [...resources].sort(),
+    recordSha256: createHash('sha256').update(JSON.stringify(record)).digest('base64url'),
+  };
 }
 
 export interface IdempotentHandlingOptions {

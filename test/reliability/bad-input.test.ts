@@ -1,7 +1,11 @@
 import type { SQSBatchResponse } from 'aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRampart } from '../../src/app';
 import { AuditLog, createLogger, type AuditRecord } from '../../src/audit';
+import { defaultCatalog } from '../../src/catalog';
+import { parseConfig } from '../../src/config';
 import { createEvaluatorHandler } from '../../src/handlers/evaluator';
 import {
   loadBadInput,
@@ -10,22 +14,32 @@ import {
   type BadInputCase,
   type Observed,
 } from '../support/bad-input';
-import { sqsEvent, sqsRecord } from '../support/reliability';
+import { createStateTable, sqsEvent, sqsRecord } from '../support/reliability';
 
-function build() {
+const dynamodb = new DynamoDBClient({});
+
+/** With its own state table, so idempotency and the breaker are on the path as in production. */
+async function build() {
+  const table = await createStateTable(dynamodb, `rampart-state-${randomUUID()}`);
   const audit: AuditRecord[] = [];
   const log = new AuditLog(
     createLogger({ stream: { write: () => true } as unknown as NodeJS.WritableStream }),
   );
   log.subscribe((r) => audit.push(r));
-  const rampart = createRampart({ audit: log, config: undefined });
+  const rampart = createRampart({
+    audit: log,
+    config: parseConfig({ reliability: { stateTable: table } }, defaultCatalog()),
+  });
   return { rampart, audit, handler: createEvaluatorHandler(rampart) };
 }
 
 describe('bad-input corpus through the SQS-batch handler', () => {
   const { cases, files } = loadBadInput();
-  const built: ReturnType<typeof build>[] = [];
-  afterAll(() => built.forEach((b) => b.rampart.clients.destroy()));
+  const built: Awaited<ReturnType<typeof build>>[] = [];
+  afterAll(() => {
+    built.forEach((b) => b.rampart.clients.destroy());
+    dynamodb.destroy();
+  });
 
   it('holds at least 50 cases, each file described once in the manifest', () => {
     expect(cases.length).toBeGreaterThanOrEqual(50);
@@ -33,7 +47,7 @@ describe('bad-input corpus through the SQS-batch handler', () => {
   });
 
   it('accounts for every case alone: skipped or dead-lettered with a reason, or audited', async () => {
-    const b = build();
+    const b = await build();
     built.push(b);
     const mismatches: { case: BadInputCase['file']; expected: string; observed: Observed }[] = [];
     for (const c of cases) {
@@ -51,7 +65,7 @@ describe('bad-input corpus through the SQS-batch handler', () => {
   });
 
   it('mixed batches of 10: no crash, exactly the malformed records fail, every record audited', async () => {
-    const b = build();
+    const b = await build();
     built.push(b);
     const records = cases.map((c) => ({ c, record: sqsRecord(c.body) }));
     const failed = new Set<string>();

@@ -83,10 +83,15 @@ describe('evaluator handler: duplicates, revert wars and permanent failures (mot
     const again = structuredClone(a);
     again.id = randomUUID(); // a redelivery may come in a new envelope
     expect(idempotencyKeyOf(catalog, again)).toEqual(idempotencyKeyOf(catalog, a));
-    expect(idempotencyKeyOf(catalog, a)).toEqual({
+    expect(idempotencyKeyOf(catalog, a)).toMatchObject({
       eventId: a.detail.eventID,
       resources: [`AWS::EC2::SecurityGroup|123456789012|${REGION}|sg-aaa`],
     });
+    // The same event id with a different record (garbled or forged) is not a duplicate.
+    const forged = structuredClone(a);
+    forged.detail.sourceIPAddress = '192.0.2.1';
+    expect(idempotencyKeyOf(catalog, forged)!.eventId).toBe(a.detail.eventID);
+    expect(idempotencyKeyOf(catalog, forged)).not.toEqual(idempotencyKeyOf(catalog, a));
     const other = structuredClone(a);
     (
       other.detail as unknown as { requestParameters: { groupId: string } }

@@ -17,7 +17,11 @@ export async function createStateTable(client: DynamoDBClient, name: string): Pr
 }
 
 /** One SQS record per body, as the Lambda event source mapping delivers them. */
-export function sqsRecord(body: string, receiveCount = 1, messageId = randomUUID()): SQSRecord {
+export function sqsRecord(
+  body: string,
+  receiveCount = 1,
+  messageId: string = randomUUID(),
+): SQSRecord {
   return {
     messageId,
     receiptHandle: `rh-${messageId}`,
@@ -52,7 +56,8 @@ export function lambdaContext(remainingMs: number): Context {
     awsRequestId: randomUUID(),
     logGroupName: '/aws/lambda/rampart-evaluator',
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    // Never 0: Powertools treats 0 as "unknown" and then sets no in-progress expiry.
+    getRemainingTimeInMillis: () => Math.max(1, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
