@@ -47,6 +47,8 @@ export interface FaultRule {
   /** Probability in [0, 1] that a matching call gets the fault. */
   rate: number;
   fault: Fault;
+  /** Inject at most this many times (e.g. `1`: only the first matching call). */
+  times?: number;
 }
 
 export interface FaultProxyOptions {
@@ -205,6 +207,7 @@ function validate(rules: FaultRule[]): FaultRule[] {
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
   let rules = validate(options.rules ?? []);
+  let used = new Map<FaultRule, number>();
   let random = seededRandom(options.seed ?? 1);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let stats: FaultStats = { calls: {}, injected: {}, forwarded: 0 };
@@ -258,6 +261,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     let terminal: Fault | undefined;
     for (const rule of rules) {
       if (!matches(rule, call.api) || random() >= rule.rate) continue;
+      if (rule.times !== undefined && (used.get(rule) ?? 0) >= rule.times) continue;
+      used.set(rule, (used.get(rule) ?? 0) + 1);
       const key = `${call.api} ${rule.fault.kind}`;
       stats.injected[key] = (stats.injected[key] ?? 0) + 1;
       if (rule.fault.kind === 'latency') {
@@ -338,6 +343,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     port,
     setRules(next, seed) {
       rules = validate(next);
+      used = new Map();
       if (seed !== undefined) random = seededRandom(seed);
     },
     stats: () => structuredClone(stats),

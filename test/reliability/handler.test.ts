@@ -69,7 +69,10 @@ describe('evaluator handler: duplicates, revert wars and permanent failures (mot
     table = await createStateTable(dynamodb, `rampart-state-${randomUUID()}`);
     dynamodb.destroy();
   });
-  beforeEach(() => proxy.setRules([]));
+  beforeEach(() => {
+    proxy.setRules([]);
+    proxy.resetStats();
+  });
   afterAll(async () => {
     for (const r of built) r.clients.destroy();
     ec2.destroy();
@@ -147,6 +150,30 @@ describe('evaluator handler: duplicates, revert wars and permanent failures (mot
     expect(retried.batchItemFailures).toEqual([]);
     expect(reporter.notices.map((n) => n.outcome?.status)).toEqual(['reverted']);
     expect(await ingressRules(ec2, groupId)).toEqual([]);
+  });
+
+  it('a revert whose response is lost (reset after moto acted) is retried safely: rule gone, nothing else touched', async () => {
+    const { handler, reporter } = build();
+    const groupId = await seedSecurityGroup(ec2, [OPEN_22, OPEN_443]);
+    proxy.setRules([
+      {
+        api: 'ec2:RevokeSecurityGroupIngress',
+        rate: 1,
+        times: 1,
+        fault: { kind: 'reset-after' },
+      },
+    ]);
+    const out = (await handler(
+      sqsEvent([sqsRecord(JSON.stringify(eventFor(groupId)))]),
+    )) as SQSBatchResponse;
+    expect(proxy.stats().injected).toEqual({ 'ec2:RevokeSecurityGroupIngress reset-after': 1 });
+    expect(out.batchItemFailures).toEqual([]);
+    expect((await ingressRules(ec2, groupId)).map((r) => r.text)).toEqual([
+      'tcp 443-443 0.0.0.0/0',
+    ]);
+    expect(reporter.notices).toHaveLength(1);
+    // The SDK's retry finds the rule already revoked; the remediator re-reads and stops.
+    expect(reporter.notices[0]!.outcome!.status).toMatch(/^(reverted|already-compliant)$/);
   });
 
   it('a revert war through the handler: K reverts, one escalation notice, then suppressed', async () => {
