@@ -143,7 +143,7 @@ export class AuditLog {
   outcome(trigger: TriggerEvent, resource: ResourceRef, outcome: Outcome): void {
     this.write(
       `outcome: ${outcome.status} ${outcome.policyId}`,
-      outcome.status === 'failed' ? 'error' : 'info',
+      outcome.status === 'failed' ? 'error' : outcome.status === 'escalated' ? 'warn' : 'info',
       {
         audit: 'outcome',
         eventId: trigger.eventId,
