@@ -73,7 +73,9 @@ export async function observe(
   if (skipped)
     return { kind: 'skipped', code: String(skipped.code), reason: String(skipped.reason) };
   if (mine.some((r) => r.audit === 'not-found')) return { kind: 'not-found' };
-  if (mine.some((r) => r.audit === 'outcome')) return { kind: 'handled' };
+  if (mine.some((r) => r.audit === 'outcome' || r.audit === 'evaluation-error')) {
+    return { kind: 'handled' };
+  }
   return { kind: 'unaccounted' };
 }
 
