@@ -10,7 +10,11 @@ import {
   type SecurityGroupSnapshot,
 } from '../src/resources/ec2-security-group';
 
-const NOT_FOUND = 'InvalidSecurityGroupRuleId.NotFound';
+/**
+ * "The rule is already gone": AWS names the rule id; moto (and AWS for the permission form)
+ * says InvalidPermission.NotFound. Both happen when a lost response is retried.
+ */
+const NOT_FOUND = new Set(['InvalidSecurityGroupRuleId.NotFound', 'InvalidPermission.NotFound']);
 
 async function revoke(
   clients: AwsClients,
@@ -64,7 +68,7 @@ export const revokeIngress = defineRemediator<SecurityGroupSnapshot>({
     } catch (error) {
       // Someone (or an earlier delivery of the same event) removed a rule in between:
       // the whole call is refused, so re-read and revoke what is still there, once.
-      if ((error as { name?: string }).name !== NOT_FOUND) {
+      if (!NOT_FOUND.has((error as { name?: string }).name ?? '')) {
         return { status: 'failed', changes: [], before, after: before, error: errorMessage(error) };
       }
       targets = offendingIn(await readSecurityGroupRules(clients, snapshot.ref, snapshot.groupId));

@@ -3,6 +3,7 @@ import { AwsClients, type AwsClientsOptions } from './aws/clients';
 import { defaultCatalog } from './catalog';
 import { loadConfig, type RampartConfig } from './config';
 import { Evaluator, type Reporter } from './engine/evaluator';
+import { revertBreakerFor } from './reliability/wiring';
 
 export interface RampartOptions {
   /** Configuration file; otherwise RAMPART_CONFIG_JSON, RAMPART_CONFIG or rampart.config.yaml. */
@@ -14,6 +15,8 @@ export interface RampartOptions {
   clientOptions?: AwsClientsOptions;
   audit?: AuditLog;
   reporters?: Reporter[];
+  /** Clock of the evaluator and the revert-war breaker (simulated time in scenarios). */
+  now?: () => number;
 }
 
 /** Wires the shipped catalog, configuration, SDK clients and audit log into an evaluator. */
@@ -28,6 +31,8 @@ export function createRampart(options: RampartOptions = {}) {
     clients,
     audit,
     reporters: options.reporters,
+    remediationGuard: revertBreakerFor(config, clients, options.now),
+    now: options.now,
   });
   return { catalog, config, clients, audit, evaluator };
 }

@@ -21,6 +21,10 @@ export const OUTCOME_STATUSES = [
   'notified',
   'dry-run',
   'failed',
+  /** The revert-war breaker tripped on this violation: not reverted, humans are told once. */
+  'escalated',
+  /** Not reverted because the breaker is open (after an escalation, until its cool-down). */
+  'suppressed',
 ] as const;
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
 
@@ -48,4 +52,6 @@ export interface Outcome {
   after?: unknown;
   timings: OutcomeTimings;
   error?: string;
+  /** Why a remediation was held back (`escalated`, `suppressed`). */
+  reason?: string;
 }

@@ -87,12 +87,29 @@ export interface Reporter {
   report(context: ReportContext): Promise<void>;
 }
 
+/** What a guard needs to know about a remediation it may hold back. */
+export interface GuardSubject {
+  trigger: TriggerEvent;
+  decision: Decision;
+  resource: ResourceRef;
+  timings: OutcomeTimings;
+}
+
+/**
+ * Runs or holds back a remediation (the revert-war breaker, src/reliability). It returns
+ * the remediation's outcome, or an `escalated`/`suppressed` one when it did not run it.
+ */
+export interface RemediationGuard {
+  run(subject: GuardSubject, remediate: () => Promise<Outcome>): Promise<Outcome>;
+}
+
 export interface EvaluatorDeps {
   catalog: Catalog;
   config: RampartConfig;
   clients: AwsClients;
   audit: AuditLog;
   reporters?: readonly Reporter[];
+  remediationGuard?: RemediationGuard;
   /** Injected for tests; defaults to Date.now. */
   now?: () => number;
 }
@@ -293,7 +310,10 @@ export class Evaluator {
         error: `cannot read ${type.type} ${locator.id ?? locator.name}: ${errorMessage(error)}`,
       };
     }
-    if (!snapshot) return { ...result, status: 'not-found' };
+    if (!snapshot) {
+      this.deps.audit.notFound(trigger, locator);
+      return { ...result, status: 'not-found' };
+    }
     result.resource = snapshot.ref;
 
     for (const policy of policies) {
@@ -403,6 +423,21 @@ export class Evaluator {
         ),
       };
     }
+    const remediate = () => this.remediate(decision, snapshot, trigger, receivedAt, base);
+    const guard = this.deps.remediationGuard;
+    return guard
+      ? guard.run({ trigger, decision, resource: snapshot.ref, timings }, remediate)
+      : remediate();
+  }
+
+  private async remediate(
+    decision: Decision,
+    snapshot: Snapshot,
+    trigger: TriggerEvent,
+    receivedAt: number,
+    base: Pick<Outcome, 'policyId' | 'remediatorId' | 'timings'>,
+  ): Promise<Outcome> {
+    const timings = base.timings;
     const remediator = this.deps.catalog.remediators.get(decision.remediatorId!)!;
     let outcome: Outcome;
     try {
