@@ -12,6 +12,7 @@ import {
 } from '../../engine/definitions';
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
+import { dynamoDbTablesFromTemplate } from './cloudformation';
 
 export const DYNAMODB_TABLE = 'AWS::DynamoDB::Table' as const;
 
@@ -136,4 +137,5 @@ export const dynamoDbTableType = defineResourceType<DynamoDbTableSnapshot>({
   readActions: ['dynamodb:DescribeTable'],
   collect: (clients, locator) => readTable(clients, locator, locator.id ?? locator.name!),
   fromConfigItem,
+  fromTemplate: dynamoDbTablesFromTemplate,
 });

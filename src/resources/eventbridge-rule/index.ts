@@ -13,6 +13,7 @@ import {
 } from '../../engine/definitions';
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, nameFromArnOrName, refOf, requiredString, stringAt } from '../shared';
+import { eventBridgeRulesFromTemplate } from './cloudformation';
 
 export const EVENTBRIDGE_RULE = 'AWS::Events::Rule' as const;
 export const DEFAULT_BUS = 'default';
@@ -125,4 +126,5 @@ export const eventBridgeRuleType = defineResourceType<EventBridgeRuleSnapshot>({
   collect: (clients, locator) =>
     readRule(clients, locator, busOf(locator.id!), locator.name ?? locator.id!.split('/').pop()!),
   fromConfigItem,
+  fromTemplate: eventBridgeRulesFromTemplate,
 });

@@ -25,6 +25,7 @@ import {
 } from '../../engine/definitions';
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, requiredString } from '../shared';
+import { iamPrincipalsFromTemplate } from './cloudformation';
 
 /**
  * Who can hold permissions: users, groups and roles (one policy judges all three), plus
@@ -359,4 +360,5 @@ export const iamPrincipalType = defineResourceType<IamPrincipalSnapshot>({
   configResourceTypes: [CFN_TYPES.user, CFN_TYPES.group, CFN_TYPES.role],
   collect: (clients, locator) => readHolder(clients, locator, locator.id!),
   fromConfigItem,
+  fromTemplate: iamPrincipalsFromTemplate,
 });

@@ -12,6 +12,7 @@ import {
   type Snapshot,
 } from '../../engine/definitions';
 import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
+import { lambdaFunctionsFromTemplate } from './cloudformation';
 
 export const LAMBDA_FUNCTION = 'AWS::Lambda::Function' as const;
 
@@ -136,4 +137,5 @@ export const lambdaFunctionType = defineResourceType<LambdaFunctionSnapshot>({
   // No fromConfigItem: Config's item lacks the event invoke config (on-failure destination),
   // so judging from it would call every destination-only function non-compliant. A Config
   // change for a function is evaluated from a fresh read instead.
+  fromTemplate: lambdaFunctionsFromTemplate,
 });

@@ -11,6 +11,7 @@ import {
 } from '../../engine/definitions';
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
+import { rdsDatabasesFromTemplate } from './cloudformation';
 
 /**
  * DB instances and Aurora/Multi-AZ clusters share one policy, so one Rampart resource type
@@ -143,4 +144,5 @@ export const rdsDatabaseType = defineResourceType<RdsDatabaseSnapshot>({
     }
   },
   fromConfigItem,
+  fromTemplate: rdsDatabasesFromTemplate,
 });

@@ -8,6 +8,7 @@ import {
 } from '../../engine/definitions';
 import { MalformedEventError } from '../../events/errors';
 import { isAwsError, stringAt } from '../shared';
+import { snsSubscriptionsFromTemplate } from './cloudformation';
 
 export const SNS_SUBSCRIPTION = 'AWS::SNS::Subscription' as const;
 
@@ -87,4 +88,5 @@ export const snsSubscriptionType = defineResourceType<SnsSubscriptionSnapshot>({
   readActions: ['sns:GetSubscriptionAttributes'],
   collect: (clients, locator) => readSubscription(clients, locator, locator.id!),
   // No fromConfigItem: AWS Config does not record SNS subscriptions as their own items.
+  fromTemplate: snsSubscriptionsFromTemplate,
 });

@@ -14,6 +14,7 @@ import {
 } from '../../engine/definitions';
 import type { ConfigurationItem } from '../../events/config-item';
 import { isAwsError, refOf, requiredString, stringAt } from '../shared';
+import { sqsQueuesFromTemplate } from './cloudformation';
 
 export const SQS_QUEUE = 'AWS::SQS::Queue' as const;
 /** Tag Rampart puts on the dead-letter queues it creates; its value says whose DLQ it is. */
@@ -173,4 +174,5 @@ export const sqsQueueType = defineResourceType<SqsQueueSnapshot>({
   collect: (clients, locator) =>
     readQueue(clients, locator, locator.name ?? queueNameOfUrl(locator.id!)),
   fromConfigItem,
+  fromTemplate: sqsQueuesFromTemplate,
 });

@@ -1,0 +1,52 @@
+import type { ResolvedTemplate, TemplateSubject } from '../../cloudformation/resolved';
+import {
+  knownString,
+  physicalName,
+  templateSubject,
+  TEMPLATE_SCOPE,
+} from '../../cloudformation/subjects';
+import { tableSnapshot, type DynamoDbTableSnapshot } from './index';
+
+type Sse = { SSEEnabled?: unknown; SSEType?: unknown; KMSMasterKeyId?: unknown } | undefined;
+
+/**
+ * CloudFormation's SSESpecification as DescribeTable's SSEDescription: enabled means KMS
+ * (the only SSEType), absent or disabled means the AWS-owned key (no description).
+ */
+function sseDescription(spec: Sse) {
+  const enabled = spec?.SSEEnabled === true || spec?.SSEEnabled === 'true';
+  if (!enabled) return undefined;
+  return {
+    Status: 'ENABLED' as const,
+    SSEType: (knownString(spec?.SSEType) ?? 'KMS') as never,
+    KMSMasterKeyArn: knownString(spec?.KMSMasterKeyId),
+  };
+}
+
+/** `AWS::DynamoDB::Table` and `AWS::DynamoDB::GlobalTable` (table-level SSE, replica keys). */
+export function dynamoDbTablesFromTemplate(
+  template: ResolvedTemplate,
+): TemplateSubject<DynamoDbTableSnapshot>[] {
+  const subjects: TemplateSubject<DynamoDbTableSnapshot>[] = [];
+  for (const r of template.resources) {
+    if (r.type !== 'AWS::DynamoDB::Table' && r.type !== 'AWS::DynamoDB::GlobalTable') continue;
+    const global = r.type === 'AWS::DynamoDB::GlobalTable';
+    subjects.push(
+      templateSubject(r, global ? ['SSESpecification', 'Replicas'] : ['SSESpecification'], () => {
+        const replicas = global ? ((r.properties.Replicas ?? []) as Record<string, unknown>[]) : [];
+        return tableSnapshot(TEMPLATE_SCOPE.account, TEMPLATE_SCOPE.region, {
+          TableName: physicalName(r, 'TableName'),
+          SSEDescription: sseDescription(r.properties.SSESpecification as Sse),
+          // The deploying region is unknown here: every replica is listed.
+          Replicas: replicas.map((rep) => ({
+            RegionName: knownString(rep.Region) ?? '?',
+            KMSMasterKeyId: knownString(
+              (rep.SSESpecification as Record<string, unknown> | undefined)?.KMSMasterKeyId,
+            ),
+          })),
+        });
+      }),
+    );
+  }
+  return subjects;
+}
