@@ -1,6 +1,7 @@
 import {
   findUnresolved,
   ResourceReference,
+  Unresolved,
   type ResolvedResource,
   type ResolvedTemplate,
   type TemplateSubject,
@@ -22,17 +23,33 @@ const PRINCIPALS: Record<string, { kind: PrincipalKind; nameKey: string }> = {
 };
 const POLICY_TYPES = new Set(['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy']);
 
-/** Conditions do not change what a statement allows when it applies; they are not judged. */
+/**
+ * The first unresolved value that could decide whether a statement allows `*` on `*`. A
+ * statement whose known Effect is not Allow, or whose fully known Action has no `*`, cannot,
+ * whatever its Resource or Condition say.
+ */
 function documentUnresolved(doc: unknown, path: string) {
   const statements = (doc as { Statement?: unknown } | undefined)?.Statement;
-  const unresolvedDoc = findUnresolved(statements === undefined ? doc : undefined, path);
-  if (unresolvedDoc) return unresolvedDoc;
-  const list = Array.isArray(statements) ? statements : statements ? [statements] : [];
-  for (const [i, s] of list.entries()) {
-    if (typeof s !== 'object' || s === null) continue;
-    const { Condition: _condition, Sid: _sid, ...judged } = s as Record<string, unknown>;
-    const found = findUnresolved(judged, `${path}.Statement[${i}]`);
-    if (found) return found;
+  if (statements === undefined) return findUnresolved(doc, path);
+  if (typeof statements !== 'object' || statements === null || statements instanceof Unresolved) {
+    return findUnresolved(statements, `${path}.Statement`);
+  }
+  const list = Array.isArray(statements) ? statements : [statements];
+  for (const [i, raw] of list.entries()) {
+    const at = `${path}.Statement[${i}]`;
+    if (typeof raw !== 'object' || raw === null) {
+      const found = findUnresolved(raw, at);
+      if (found) return found;
+      continue;
+    }
+    const s = raw as Record<string, unknown>;
+    if (typeof s.Effect === 'string' && s.Effect !== 'Allow') continue;
+    const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+    if (!findUnresolved(s.Action) && !actions.some((a) => a === '*' || a === '*:*')) continue;
+    for (const key of ['Effect', 'Action', 'Resource']) {
+      const found = findUnresolved(s[key], `${at}.${key}`);
+      if (found) return found;
+    }
   }
   return undefined;
 }

@@ -1,0 +1,94 @@
+import Ajv from 'ajv-draft-04';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../../src/catalog';
+import { checkTemplates } from '../../src/check';
+import { toSarif } from '../../src/check/format';
+import { loadTemplates } from '../../src/cloudformation/template';
+import { parseConfig } from '../../src/config';
+import { REPO_ROOT } from '../support/samples';
+
+const catalog = defaultCatalog();
+const config = parseConfig({}, catalog);
+const corpus = (ext: string) => join(REPO_ROOT, `test/fixtures/templates/policy-pack.${ext}`);
+
+/** Every finding of the corpus; a resource not listed here was judged compliant. */
+const EXPECTED = {
+  'TableBad/dynamodb-encrypted-kms': 'violation',
+  'GlobalTableBad/dynamodb-encrypted-kms': 'violation',
+  'TableUnknown/dynamodb-encrypted-kms': 'unknown',
+  'SuppressedTable/dynamodb-encrypted-kms': 'suppressed',
+  'DbBad/rds-encrypted': 'violation',
+  'ClusterBad/rds-encrypted': 'violation',
+  'DbRestoredUnknown/rds-encrypted': 'unknown',
+  'QueueBad/sqs-has-dlq': 'violation',
+  'QueueUnknown/sqs-has-dlq': 'unknown',
+  'FnBad/lambda-has-dlq': 'violation',
+  'FnUnknown/lambda-has-dlq': 'unknown',
+  'SubBad/sns-subscription-has-dlq': 'violation',
+  'RuleBad/eventbridge-target-has-dlq': 'violation',
+  'RuleUnknown/eventbridge-target-has-dlq': 'unknown',
+  'AdminUserBad/iam-no-admin-access': 'violation',
+  'InlineAdminRoleBad/iam-no-admin-access': 'violation',
+  'AdminPolicyBad/iam-no-admin-access': 'violation',
+  'ImportedArnsUnknown/iam-no-admin-access': 'unknown',
+};
+
+// Every resource of a policy's CloudFormation types is judged, compliant ones included.
+const JUDGED = {
+  'dynamodb-encrypted-kms': 6, // TableOk, TableBad, TableIfOk, GlobalTableBad, TableUnknown, SuppressedTable
+  'rds-encrypted': 5,
+  'sqs-has-dlq': 5,
+  'lambda-has-dlq': 4,
+  'sns-subscription-has-dlq': 3,
+  'eventbridge-target-has-dlq': 3,
+  'iam-no-admin-access': 7, // Role, AdminUserBad, InlineAdminRoleBad, ReaderGroupOk, AdminPolicyBad, ScopedPolicyOk, ImportedArnsUnknown
+};
+
+describe.each(['yaml', 'json'])('rampart check on the policy-pack corpus (%s)', (ext) => {
+  const report = checkTemplates(loadTemplates(corpus(ext)), catalog, config);
+
+  it('gives each policy its expected verdicts: violations, unknowns, suppressions, compliant twins', () => {
+    expect(
+      Object.fromEntries(report.findings.map((f) => [`${f.logicalId}/${f.ruleId}`, f.status])),
+    ).toEqual(EXPECTED);
+    expect(report.summary.resourcesJudged).toBe(Object.values(JUDGED).reduce((a, b) => a + b, 0));
+  });
+
+  it('names the property and the reason of every unknown', () => {
+    const reason = (id: string) => report.findings.find((f) => f.logicalId === id)!.message;
+    expect(reason('TableUnknown')).toContain('SSESpecification.SSEEnabled');
+    expect(reason('TableUnknown')).toContain('Fn::ImportValue');
+    expect(reason('DbRestoredUnknown')).toContain('DBSnapshotIdentifier');
+    expect(reason('QueueUnknown')).toContain('RedrivePolicy');
+    expect(reason('FnUnknown')).toContain('DeadLetterConfig.TargetArn: parameter DlqArn');
+    expect(reason('RuleUnknown')).toContain('Targets[0].DeadLetterConfig.Arn');
+    expect(reason('ImportedArnsUnknown')).toContain('ManagedPolicyArns[0]');
+  });
+
+  it('names the offending element: the target without DLQ, the admin attachment', () => {
+    const message = (id: string) => report.findings.find((f) => f.logicalId === id)!.message;
+    expect(message('RuleBad')).toMatch(/without a dead-letter queue: lost\.$/);
+    expect(message('AdminUserBad')).toContain('arn:aws:iam::aws:policy/AdministratorAccess');
+    expect(message('InlineAdminRoleBad')).toContain('inline policy everything');
+    expect(message('AdminPolicyBad')).toContain('role Role');
+  });
+
+  it('produces schema-valid SARIF with the line of each resource', () => {
+    const sarif = toSarif(report, catalog, '0.0.0', REPO_ROOT);
+    const schemaPath = createRequire(import.meta.url).resolve(
+      '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json',
+    );
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const lines = readFileSync(corpus(ext), 'utf8').split('\n');
+    for (const r of sarif.runs[0]!.results!) {
+      const name = r.locations![0]!.logicalLocations![0]!.name!;
+      const line = r.locations![0]!.physicalLocation!.region!.startLine!;
+      expect(lines[line - 1], name).toContain(`${name}`);
+    }
+  });
+});
