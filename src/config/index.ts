@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { MODES, type Mode } from '../domain';
 import type { Catalog } from '../engine/catalog';
+import { slackConfigSchema, type SlackConfig } from './slack';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -28,6 +29,8 @@ export interface RampartConfig {
   ownRole: { arns: string[]; namePrefixes: string[] };
   /** Every catalog policy, with defaults filled in. */
   policies: Record<string, PolicySettings>;
+  /** Slack notices and exception approvals; absent when Slack is not configured. */
+  slack?: SlackConfig;
 }
 
 export const CONFIG_FILE = 'rampart.config.yaml';
@@ -55,6 +58,7 @@ function configSchema(catalog: Catalog) {
       })
       .optional(),
     policies: z.strictObject(policyShape).optional(),
+    slack: slackConfigSchema.optional(),
   });
 }
 
@@ -135,6 +139,7 @@ export function parseConfig(raw: unknown, catalog: Catalog, source = '(object)')
       namePrefixes: doc.ownRole?.namePrefixes ?? DEFAULT_OWN_ROLE_PREFIXES,
     },
     policies,
+    ...(doc.slack ? { slack: doc.slack } : {}),
   };
 }
 
