@@ -68,7 +68,7 @@ describe('configuration', () => {
 
   it('names an invalid value and the allowed values', () => {
     expect(problems({ policies: { 'sg-no-public-ingress': { mode: 'enforced' } } })).toEqual([
-      'policies.sg-no-public-ingress.mode: invalid value; allowed: "enforce"|"notify"|"dry-run"',
+      'policies.sg-no-public-ingress.mode: invalid value; allowed: "enforce"|"approve"|"notify"|"dry-run"',
     ]);
   });
 
