@@ -3,6 +3,7 @@ import { AwsClients, type AwsClientsOptions } from './aws/clients';
 import { defaultCatalog } from './catalog';
 import { loadConfig, type RampartConfig } from './config';
 import { Evaluator, type Reporter } from './engine/evaluator';
+import { humanLoopFromEnv, type HumanLoop } from './slack/wiring';
 
 export interface RampartOptions {
   /** Configuration file; otherwise RAMPART_CONFIG_JSON, RAMPART_CONFIG or rampart.config.yaml. */
@@ -14,6 +15,8 @@ export interface RampartOptions {
   clientOptions?: AwsClientsOptions;
   audit?: AuditLog;
   reporters?: Reporter[];
+  /** Exceptions, approval deadlines, Slack and SNS notices; from the environment unless given. */
+  humanLoop?: HumanLoop;
 }
 
 /** Wires the shipped catalog, configuration, SDK clients and audit log into an evaluator. */
@@ -22,13 +25,16 @@ export function createRampart(options: RampartOptions = {}) {
   const config = options.config ?? loadConfig(catalog, options.configPath);
   const clients = options.clients ?? new AwsClients(options.clientOptions);
   const audit = options.audit ?? new AuditLog(createLogger({ stream: options.logStream }));
+  const humanLoop = options.humanLoop ?? humanLoopFromEnv({ catalog, config, clients });
   const evaluator = new Evaluator({
     catalog,
     config,
     clients,
     audit,
-    reporters: options.reporters,
+    reporters: options.reporters ?? humanLoop.reporters,
+    exceptions: humanLoop.exceptions,
+    approvals: humanLoop.approvals,
   });
-  return { catalog, config, clients, audit, evaluator };
+  return { catalog, config, clients, audit, evaluator, humanLoop };
 }
 export type Rampart = ReturnType<typeof createRampart>;

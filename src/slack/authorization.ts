@@ -1,0 +1,27 @@
+import type { WebClient } from '@slack/web-api';
+import type { SlackConfig } from '../config/slack';
+
+/**
+ * Who may approve: the configured user ids, plus the current members of the configured
+ * user groups (asked of Slack on each decision, so membership changes apply at once).
+ */
+export class Approvers {
+  constructor(private readonly approvers: SlackConfig['approvers']) {}
+
+  async includes(userId: string, client: WebClient): Promise<boolean> {
+    if (this.approvers.users.includes(userId)) return true;
+    for (const usergroup of this.approvers.userGroups) {
+      const out = await client.usergroups.users.list({ usergroup });
+      if (out.users?.includes(userId)) return true;
+    }
+    return false;
+  }
+
+  /** `<@U1>, <!subteam^S1>`: how the refusal names who may approve. */
+  describe(): string {
+    return [
+      ...this.approvers.users.map((u) => `<@${u}>`),
+      ...this.approvers.userGroups.map((g) => `<!subteam^${g}>`),
+    ].join(', ');
+  }
+}
