@@ -67,6 +67,26 @@ export function buildProgram(): Command {
     .action(async (file: string, opts: { dryRun?: boolean; config?: string }) => {
       process.exitCode = await handleCommand(file, opts);
     });
+  program
+    .command('slack')
+    .description(
+      'Run the Slack app locally (events, interactivity and /rampart on /slack/events); needs SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and RAMPART_EXCEPTIONS_TABLE',
+    )
+    .requiredOption('-p, --port <port>', 'port to listen on', (v) => {
+      const port = Number(v);
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        throw new CliUsageError(`--port must be a port number (1-65535), got ${JSON.stringify(v)}`);
+      return port;
+    })
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('-c, --config <path>', 'configuration file (default: rampart.config.yaml if present)')
+    .action(async (opts: { port: number; host: string; config?: string }) => {
+      const { startLocalSlackApp } = await import('../slack/local');
+      const server = await startLocalSlackApp({ ...opts, configPath: opts.config });
+      process.stderr.write(`rampart: Slack app listening on ${server.url}\n`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await server.stop();
+    });
   return program;
 }
 
@@ -82,7 +102,9 @@ export async function main(argv: string[]): Promise<number> {
     const known =
       error instanceof CliUsageError ||
       error instanceof MalformedEventError ||
-      error instanceof ConfigError;
+      error instanceof ConfigError ||
+      (error as Error).name === 'SlackCredentialsError' ||
+      (error as Error).name === 'SlackWiringError';
     process.stderr.write(`rampart: ${known ? (error as Error).message : errorMessage(error)}\n`);
     return known ? EXIT.usage : EXIT.problem;
   }
