@@ -151,7 +151,7 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
       );
     }
     const posted = await loadNotice(value);
-    if (!posted.notice.open) {
+    if (posted.notice.kind !== 'approval' || !posted.notice.open) {
       return refuse(
         args.client,
         { channel, user },

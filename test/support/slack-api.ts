@@ -7,6 +7,8 @@ export interface RecordedCall {
   body: Record<string, unknown>;
   /** HTTP status the stand-in answered. */
   status: number;
+  /** The JSON answer (successful calls). */
+  response?: Record<string, unknown>;
 }
 
 export type Fault = { status: 429; retryAfterSeconds: number } | { status: 500 | 503 };
@@ -79,8 +81,9 @@ export class SlackApiStandIn {
           }
         : { status: fault.status, headers: {}, body: { ok: false, error: 'internal_error' } };
     }
-    this.calls.push({ method, body, status: 200 });
-    return { status: 200, headers: {}, body: this.answer(method, body) };
+    const response = this.answer(method, body);
+    this.calls.push({ method, body, status: 200, response });
+    return { status: 200, headers: {}, body: response };
   }
 
   private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
