@@ -144,8 +144,14 @@ export class SchedulerDeadlines implements ApprovalDeadlines {
   async schedule(request: Parameters<ApprovalDeadlines['schedule']>[0]): Promise<string> {
     const at = new Date(request.now + this.options.deadlineMinutes * 60_000);
     const deadline = at.toISOString();
-    const { now: _now, ...subject } = request;
-    const event = approvalDeadlineEvent({ ...subject, deadline, reason: 'deadline' });
+    const event = approvalDeadlineEvent({
+      approvalId: request.approvalId,
+      policyId: request.policyId,
+      resource: request.resource,
+      trigger: request.trigger,
+      deadline,
+      reason: 'deadline',
+    });
     const scheduler = this.clients.get(SchedulerClient, { region: request.resource.region });
     try {
       await scheduler.send(

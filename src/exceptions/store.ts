@@ -69,17 +69,15 @@ function isLive(item: ExceptionItem | undefined, now: number): item is Exception
   return item !== undefined && item.status === 'active' && Date.parse(item.expiresAt) > now;
 }
 
+/** Drops storage-only attributes (key, kind, TTL) from an item. */
+function withoutStorageKeys<T>(item: Record<string, unknown>): T {
+  const { pk, kind, expiresAtEpoch, ttl, ...rest } = item;
+  void [pk, kind, expiresAtEpoch, ttl];
+  return rest as T;
+}
+
 function toRecord(item: ExceptionItem): ExceptionRecord {
-  const {
-    pk: _pk,
-    kind: _kind,
-    expiresAtEpoch: _e,
-    ttl: _t,
-    ...record
-  } = item as ExceptionItem & {
-    ttl?: number;
-  };
-  return record;
+  return withoutStorageKeys<ExceptionRecord>(item as unknown as Record<string, unknown>);
 }
 
 /** Exceptions and requests in DynamoDB; every state change is a conditional write. */
@@ -171,8 +169,7 @@ export class ExceptionStore implements ExceptionLookup {
       }),
     );
     if (!out.Item) return undefined;
-    const { pk: _pk, kind: _kind, ttl: _ttl, ...request } = out.Item;
-    return request as ExceptionRequest;
+    return withoutStorageKeys<ExceptionRequest>(out.Item);
   }
 
   /**

@@ -13,7 +13,6 @@ export function snsSubject(notice: Notice): string {
     failed: 'Remediation failed',
   }[notice.kind];
   const subject = `[Rampart] ${verb}: ${notice.policy.id} on ${notice.resource.id}`;
-  // eslint-disable-next-line no-control-regex
   return subject.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 }
 
