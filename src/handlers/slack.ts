@@ -1,7 +1,8 @@
 import { AwsLambdaReceiver } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
-import { createRampart } from '../app';
+import { AwsClients } from '../aws/clients';
 import { loadSlackCredentials } from '../slack/credentials';
+import { rampartForSlack } from '../slack/runtime';
 import { slackAppFromEnv } from '../slack/wiring';
 
 /**
@@ -9,8 +10,9 @@ import { slackAppFromEnv } from '../slack/wiring';
  * start), bolt's AwsLambdaReceiver verifying every request's signature and timestamp.
  */
 export async function createSlackHandler(): Promise<AwsHandler> {
-  const rampart = createRampart();
-  const credentials = await loadSlackCredentials(rampart.clients);
+  const clients = new AwsClients();
+  const credentials = await loadSlackCredentials(clients);
+  const rampart = rampartForSlack(credentials, { clients });
   const receiver = new AwsLambdaReceiver({ signingSecret: credentials.signingSecret });
   slackAppFromEnv({ ...rampart, credentials, receiver, loop: rampart.humanLoop });
   return receiver.start();

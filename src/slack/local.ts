@@ -1,5 +1,6 @@
-import { createRampart } from '../app';
+import { AwsClients } from '../aws/clients';
 import { loadSlackCredentials } from './credentials';
+import { rampartForSlack } from './runtime';
 import { localReceiver, slackAppFromEnv } from './wiring';
 
 /**
@@ -11,8 +12,13 @@ export async function startLocalSlackApp(options: {
   host?: string;
   configPath?: string;
 }): Promise<{ url: string; stop(): Promise<void> }> {
-  const rampart = createRampart({ configPath: options.configPath, logStream: process.stderr });
-  const credentials = await loadSlackCredentials(rampart.clients);
+  const clients = new AwsClients();
+  const credentials = await loadSlackCredentials(clients);
+  const rampart = rampartForSlack(credentials, {
+    clients,
+    configPath: options.configPath,
+    logStream: process.stderr,
+  });
   const receiver = localReceiver(credentials.signingSecret);
   const app = slackAppFromEnv({ ...rampart, credentials, receiver, loop: rampart.humanLoop });
   const host = options.host ?? '127.0.0.1';

@@ -29,7 +29,15 @@ export const HUMAN_LOOP_ENV = {
   scheduleGroup: 'RAMPART_SCHEDULE_GROUP',
   deadlineDlq: 'RAMPART_APPROVAL_DLQ_ARN',
   evaluatorFunction: 'RAMPART_EVALUATOR_FUNCTION_ARN',
+  /** Web API base URL when not https://slack.com/api/ (GovSlack: https://slack-gov.com/api/). */
+  slackApiUrl: 'RAMPART_SLACK_API_URL',
 } as const;
+
+/** Web API client overrides from the environment (only the base URL). */
+export function slackClientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): WebClientOptions {
+  const url = env[HUMAN_LOOP_ENV.slackApiUrl];
+  return url ? { slackApiUrl: url.endsWith('/') ? url : `${url}/` } : {};
+}
 
 export class SlackWiringError extends Error {
   override readonly name = 'SlackWiringError';
@@ -95,7 +103,10 @@ export function humanLoopFromEnv(inputs: HumanLoopInputs): HumanLoop {
       // Credentials are read once per cold start, when the first notice goes out.
       client: () =>
         (client ??= loadSlackCredentials(clients, env).then((c) =>
-          createSlackClient(c.botToken, inputs.slackClientOptions),
+          createSlackClient(
+            c.botToken,
+            inputs.slackClientOptions ?? slackClientOptionsFromEnv(env),
+          ),
         )).catch((error: unknown) => {
           client = undefined;
           throw error;
@@ -144,6 +155,10 @@ export interface SlackAppInputs extends HumanLoopInputs {
 /** The bolt app with everything it needs, from configuration and environment. */
 export function slackAppFromEnv(inputs: SlackAppInputs): App {
   const env = inputs.env ?? process.env;
+  inputs = {
+    ...inputs,
+    slackClientOptions: inputs.slackClientOptions ?? slackClientOptionsFromEnv(env),
+  };
   const loop =
     inputs.loop ??
     humanLoopFromEnv({
