@@ -51,6 +51,15 @@ export interface SlackAppDeps {
 
 export const SLASH_COMMAND = '/rampart';
 
+/** Bot scopes the app needs, by Web API method it calls (the manifest must grant them). */
+export const REQUIRED_SCOPES: Record<string, string> = {
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'usergroups.users.list': 'usergroups:read',
+  [SLASH_COMMAND]: 'commands',
+};
+
 export const COMMAND_HELP = [
   '`/rampart exceptions`: active exceptions',
   '`/rampart revoke <exception-id>`: revoke one now (approvers and its requester)',
@@ -497,6 +506,15 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
         );
     }
   });
+
+  // The app was removed or its token revoked: notices will fail from now on; say so loudly.
+  for (const event of ['app_uninstalled', 'tokens_revoked'] as const) {
+    app.event(event, async ({ body }) => {
+      deps.audit.logger.error(`slack ${event}: notices will fail until the app is reinstalled`, {
+        team: body.team_id,
+      });
+    });
+  }
 
   app.error(async (error) => {
     deps.audit.logger.error('slack handler failed', { error: errorMessage(error) });
