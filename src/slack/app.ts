@@ -19,6 +19,7 @@ import {
   requesterLabel,
   validateJustification,
   validateScope,
+  type ExceptionDurationDays,
   type ExceptionRecord,
   type ExceptionScope,
 } from '../exceptions/model';
@@ -103,15 +104,6 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
     const posted = id ? await deps.notices.get(id) : undefined;
     if (!posted) throw new ExceptionError(`notice ${id} is unknown or expired`, id);
     return posted;
-  }
-
-  async function editNotice(posted: PostedNotice, change: Partial<Notice>, line?: string) {
-    const next: Notice = {
-      ...posted.notice,
-      ...change,
-      history: line ? [...posted.notice.history, line] : posted.notice.history,
-    };
-    await deps.reporter.update(next, posted.channel, posted.ts);
   }
 
   function clickContext(args: ButtonArgs) {
@@ -253,7 +245,7 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
         days,
         justification,
       });
-      await editNotice(posted, {
+      await editNotice(deps, posted, {
         pendingRequest: {
           id: request.id,
           requester: user,
@@ -280,20 +272,7 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
     }
     let record: ExceptionRecord;
     try {
-      record = await deps.exceptions.grant(
-        {
-          policyId: notice.policy.id,
-          resource: notice.resource,
-          scope,
-          // Mode approve: the change itself is the request; its author is the requester.
-          requester: { awsPrincipal: notice.actor?.arn ?? notice.actor?.principalId ?? 'unknown' },
-          approver: user,
-          justification,
-          days,
-          noticeId: notice.id,
-        },
-        now(),
-      );
+      record = await grantFromNotice(deps, notice, { user, scope, days, justification });
     } catch (error) {
       if (!(error instanceof ExceptionError)) throw error;
       deps.audit.humanAction('exception-granted', {
@@ -308,21 +287,7 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
       return;
     }
     await ack();
-    deps.audit.humanAction('exception-granted', {
-      user,
-      exceptionId: record.id,
-      policyId: record.policyId,
-      scope,
-      days,
-      justification,
-      requester: record.requester,
-    });
-    await deps.deadlines?.cancel(notice.id, notice.resource.region);
-    await editNotice(
-      posted,
-      { open: false },
-      `:white_check_mark: Exception \`${record.id}\` approved by <@${user}> until ${record.expiresAt} (${describeScope(scope)}).`,
-    );
+    await announceGrant(deps, posted, record);
   });
 
   app.action<BlockButtonAction>(ACTIONS.approveRequest, async (args) => {
@@ -357,6 +322,7 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
       const posted = await deps.notices.get(record.noticeId);
       if (posted) {
         await editNotice(
+          deps,
           posted,
           { pendingRequest: undefined },
           `:white_check_mark: Exception \`${record.id}\` requested by ${requesterLabel(record.requester)}, approved by <@${user}> until ${record.expiresAt} (${describeScope(record.scope)}).`,
@@ -383,6 +349,7 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
       const posted = request.noticeId ? await deps.notices.get(request.noticeId) : undefined;
       if (posted)
         await editNotice(
+          deps,
           posted,
           { pendingRequest: undefined },
           `Exception request ${value} denied by <@${user}>.`,
@@ -420,7 +387,7 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
         policyId: notice.policy.id,
         resource: notice.resource.arn,
       });
-      await editNotice(posted, { open: false }, `<@${user}> ${verb}.`);
+      await editNotice(deps, posted, { open: false }, `<@${user}> ${verb}.`);
       await deps.deadlines?.cancel(notice.id, notice.resource.region);
       await deps.revertNow({
         approvalId: notice.id,
@@ -519,6 +486,75 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
   app.error(async (error) => {
     deps.audit.logger.error('slack handler failed', { error: errorMessage(error) });
   });
+}
+
+/** Rewrites a posted notice with a change and, optionally, a new history line. */
+async function editNotice(
+  deps: Pick<SlackAppDeps, 'reporter'>,
+  posted: PostedNotice,
+  change: Partial<Notice>,
+  line?: string,
+): Promise<void> {
+  const next: Notice = {
+    ...posted.notice,
+    ...change,
+    history: line ? [...posted.notice.history, line] : posted.notice.history,
+  };
+  await deps.reporter.update(next, posted.channel, posted.ts);
+}
+
+/**
+ * Mode `approve`: an approver grants an exception on an approval notice. The change that
+ * awaits approval is the request, so its AWS principal is the requester.
+ */
+export async function grantFromNotice(
+  deps: Pick<SlackAppDeps, 'exceptions' | 'now'>,
+  notice: Notice,
+  input: {
+    user: string;
+    scope: ExceptionScope;
+    days: ExceptionDurationDays;
+    justification: string;
+  },
+): Promise<ExceptionRecord> {
+  return deps.exceptions.grant(
+    {
+      policyId: notice.policy.id,
+      resource: notice.resource,
+      scope: input.scope,
+      requester: { awsPrincipal: notice.actor?.arn ?? notice.actor?.principalId ?? 'unknown' },
+      approver: input.user,
+      justification: input.justification,
+      days: input.days,
+      noticeId: notice.id,
+    },
+    (deps.now ?? Date.now)(),
+  );
+}
+
+/** After a grant: audit it, drop the pending deadline, and close the notice saying who approved. */
+export async function announceGrant(
+  deps: Pick<SlackAppDeps, 'audit' | 'deadlines' | 'reporter'>,
+  posted: PostedNotice,
+  record: ExceptionRecord,
+): Promise<void> {
+  const { notice } = posted;
+  deps.audit.humanAction('exception-granted', {
+    user: record.approver,
+    exceptionId: record.id,
+    policyId: record.policyId,
+    scope: record.scope,
+    expiresAt: record.expiresAt,
+    justification: record.justification,
+    requester: record.requester,
+  });
+  await deps.deadlines?.cancel(notice.id, notice.resource.region);
+  await editNotice(
+    deps,
+    posted,
+    { open: false },
+    `:white_check_mark: Exception \`${record.id}\` approved by <@${record.approver}> until ${record.expiresAt} (${describeScope(record.scope)}).`,
+  );
 }
 
 function formatException(e: ExceptionRecord): string {
