@@ -4,6 +4,7 @@ import type { EventResult } from '../engine/evaluator';
 import { errorMessage } from '../errors';
 import { startMoto } from '../local/moto';
 import { demoScenarios } from './scenarios';
+import { runSlackDemo } from './slack';
 
 const ACCOUNT = '123456789012'; // moto's default account
 const REGION = 'us-east-1';
@@ -111,6 +112,15 @@ async function main(): Promise<number> {
         totals.failed++;
         print(red(`  failed    ${errorMessage(error)}`));
       }
+    }
+    print();
+    print(bold('▶ Slack') + ' — a reverted notice and an approval flow, as Slack shows them');
+    try {
+      const slack = await runSlackDemo({ clients, account: ACCOUNT, region: REGION }, print);
+      totals.failed += slack.failed;
+    } catch (error) {
+      totals.failed++;
+      print(red(`  failed    ${errorMessage(error)}`));
     }
   } finally {
     clients.destroy();
