@@ -80,7 +80,12 @@ function tagScope(raw: string | undefined | null, account: string): ExceptionSco
 
 /** Registers Rampart's actions, modal and slash command on a bolt app. */
 export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
-  const approvers = new Approvers(deps.config.approvers);
+  const approvers = new Approvers(deps.config.approvers, (usergroup, error) =>
+    deps.audit.logger.error('cannot list user group members; treating as not an approver', {
+      usergroup,
+      error: errorMessage(error),
+    }),
+  );
   const now = deps.now ?? Date.now;
 
   async function refuse(

@@ -6,13 +6,21 @@ import type { SlackConfig } from '../config/slack';
  * user groups (asked of Slack on each decision, so membership changes apply at once).
  */
 export class Approvers {
-  constructor(private readonly approvers: SlackConfig['approvers']) {}
+  constructor(
+    private readonly approvers: SlackConfig['approvers'],
+    private readonly onLookupError?: (usergroup: string, error: unknown) => void,
+  ) {}
 
   async includes(userId: string, client: WebClient): Promise<boolean> {
     if (this.approvers.users.includes(userId)) return true;
     for (const usergroup of this.approvers.userGroups) {
-      const out = await client.usergroups.users.list({ usergroup });
-      if (out.users?.includes(userId)) return true;
+      try {
+        const out = await client.usergroups.users.list({ usergroup });
+        if (out.users?.includes(userId)) return true;
+      } catch (error) {
+        // Membership unknown (missing usergroups:read, group deleted): not an approver.
+        this.onLookupError?.(usergroup, error);
+      }
     }
     return false;
   }

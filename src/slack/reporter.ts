@@ -72,7 +72,10 @@ export class SlackReporter implements Reporter {
       if (posted) return this.approvalOver(context, posted.notice, posted.channel, posted.ts);
     }
     const notice = noticeOf(context, this.options.catalog);
-    if (notice) await this.post(notice);
+    if (!notice) return;
+    // The same event delivered twice (EventBridge and SQS are at-least-once) posts once.
+    if (await this.options.notices.get(notice.id)) return;
+    await this.post(notice);
   }
 
   async post(notice: Notice): Promise<void> {

@@ -119,11 +119,15 @@ describe('mode approve through Slack (bolt on 127.0.0.1, Web API stand-in, moto)
     );
 
   it('leaves the violation, posts "approval needed" with three buttons and schedules a one-time deadline', async () => {
-    const { groupId, outcome, approvalId } = await violation();
+    const { groupId, outcome, approvalId, event } = await violation();
     expect(outcome.status).toBe('awaiting-approval');
     expect(Date.parse(outcome.approvalDeadline!) - Date.now()).toBeGreaterThan(14 * 60_000);
     expect((await ingressRules(ec2, groupId)).map((r) => r.text)).toContain('tcp 22-22 0.0.0.0/0');
 
+    // Delivered twice (at-least-once): one message, one schedule, the same deadline.
+    const again = outcomeOf(await h.rampart.evaluator.handleEvent(event)).outcome;
+    expect(again.status).toBe('awaiting-approval');
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(1);
     const [post] = h.api.callsTo('chat.postMessage');
     expect(post!.body.channel).toBe(CHANNEL);
     const blocks = post!.body.blocks as Block[];
@@ -186,6 +190,14 @@ describe('mode approve through Slack (bolt on 127.0.0.1, Web API stand-in, moto)
         refused: expect.stringContaining('only approvers'),
       }),
     );
+
+    // Group membership that cannot be read (Slack down, scope missing) grants nothing.
+    h.api.failNext('usergroups.users.list', { status: 500 }, 4);
+    await click(GROUP_APPROVER, ACTIONS.approveException, approvalId);
+    expect(String(h.api.callsTo('chat.postEphemeral').at(-1)!.body.text)).toContain(
+      'only approvers',
+    );
+    expect(h.api.callsTo('views.open')).toHaveLength(0);
   });
 
   it('approved (by a user-group member): no revert at the deadline; the notice says who approved', async () => {
