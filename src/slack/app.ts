@@ -25,7 +25,7 @@ import {
 } from '../exceptions/model';
 import type { ExceptionStore } from '../exceptions/store';
 import type { Notice } from '../notices/notice';
-import { Approvers } from './authorization';
+import { Approvers, madeTheChange } from './authorization';
 import {
   ACTIONS,
   EXCEPTION_MODAL,
@@ -53,12 +53,13 @@ export interface SlackAppDeps {
 export const SLASH_COMMAND = '/rampart';
 
 /** Bot scopes the app needs, by Web API method it calls (the manifest must grant them). */
-export const REQUIRED_SCOPES: Record<string, string> = {
-  'chat.postMessage': 'chat:write',
-  'chat.update': 'chat:write',
-  'chat.postEphemeral': 'chat:write',
-  'usergroups.users.list': 'usergroups:read',
-  [SLASH_COMMAND]: 'commands',
+export const REQUIRED_SCOPES: Record<string, readonly string[]> = {
+  'chat.postMessage': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'usergroups.users.list': ['usergroups:read'],
+  'users.info': ['users:read', 'users:read.email'],
+  [SLASH_COMMAND]: ['commands'],
 };
 
 export const COMMAND_HELP = [
@@ -102,6 +103,17 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
         user: where.user,
         text: `:no_entry: ${reason}`,
       });
+    }
+  }
+
+  /** Mode approve: the approver must not be who made the change (fails closed). */
+  async function selfApproval(client: WebClient, user: string, notice: Notice) {
+    try {
+      return (await madeTheChange(client, user, notice.actor?.arn))
+        ? `nobody approves their own request: <@${user}> made this change as ${notice.actor?.arn}`
+        : undefined;
+    } catch (error) {
+      return `cannot verify that <@${user}> did not make this change (${errorMessage(error)})`;
     }
   }
 
@@ -165,6 +177,10 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
         'this approval is already decided',
         { noticeId: value },
       );
+    }
+    const own = await selfApproval(args.client, user, posted.notice);
+    if (own) {
+      return refuse(args.client, { channel, user }, 'approve-exception', own, { noticeId: value });
     }
     const metadata: ExceptionModalMetadata = {
       noticeId: posted.notice.id,
@@ -273,6 +289,12 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
         refused: 'not an approver',
         noticeId: notice.id,
       });
+      return;
+    }
+    const own = await selfApproval(client, user, notice);
+    if (own) {
+      deps.audit.humanAction('exception-granted', { user, refused: own, noticeId: notice.id });
+      await ack({ response_action: 'errors', errors: { [MODAL_FIELDS.justification.block]: own } });
       return;
     }
     let record: ExceptionRecord;

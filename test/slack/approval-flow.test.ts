@@ -287,6 +287,32 @@ describe('mode approve through Slack (bolt on 127.0.0.1, Web API stand-in, moto)
     expect(await h.loop.exceptions!.listActive(Date.now(), { arn })).toHaveLength(1);
   });
 
+  it('an approver who made the change cannot approve it; an unverifiable approver is refused', async () => {
+    const { approvalId } = await violation();
+    // The change was made as assumed-role/Developer/alice; the approver's Slack email is alice's.
+    h.api.emails.set(APPROVER, 'Alice@example.com');
+    try {
+      await click(APPROVER, ACTIONS.approveException, approvalId);
+      expect(String(h.api.callsTo('chat.postEphemeral').at(-1)!.body.text)).toContain(
+        'nobody approves their own request',
+      );
+      expect(h.api.callsTo('views.open')).toHaveLength(0);
+    } finally {
+      h.api.emails.delete(APPROVER);
+    }
+    h.api.failNext('users.info', { status: 500 }, 4);
+    await click(APPROVER, ACTIONS.approveException, approvalId);
+    expect(String(h.api.callsTo('chat.postEphemeral').at(-1)!.body.text)).toContain(
+      'cannot verify',
+    );
+    expect(h.api.callsTo('views.open')).toHaveLength(0);
+    // Someone else's email: the modal opens.
+    h.api.emails.set(APPROVER, 'bob@example.com');
+    await click(APPROVER, ACTIONS.approveException, approvalId);
+    expect(h.api.callsTo('views.open')).toHaveLength(1);
+    h.api.emails.delete(APPROVER);
+  });
+
   it('"Revert now" reverts at once through the evaluator and closes the approval', async () => {
     const { groupId, approvalId } = await violation();
     expect((await click(BYSTANDER, ACTIONS.revertNow, approvalId)).status).toBe(200);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Notice } from '../../src/notices/notice';
 import { consoleUrl, formatDuration } from '../../src/notices/notice';
 import { snsSubject } from '../../src/notices/sns';
+import { principalNames } from '../../src/slack/authorization';
 import {
   ACTIONS,
   exceptionModal,
@@ -180,5 +181,18 @@ describe('Block Kit notices', () => {
   it('formats durations for humans', () => {
     expect(formatDuration(950)).toBe('0.9 s');
     expect(formatDuration(185_000)).toBe('3 min 5 s');
+  });
+});
+
+describe('principalNames', () => {
+  it('reads IAM user names and assumed-role session names (emails with their local part)', () => {
+    expect(principalNames('arn:aws:iam::123456789012:user/path/Bob')).toEqual(['bob']);
+    expect(
+      principalNames(
+        'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin/Alice@Example.com',
+      ),
+    ).toEqual(['alice@example.com', 'alice']);
+    expect(principalNames('arn:aws:iam::123456789012:root')).toEqual([]);
+    expect(principalNames(undefined)).toEqual([]);
   });
 });

@@ -22,6 +22,8 @@ export class SlackApiStandIn {
   readonly calls: RecordedCall[] = [];
   /** Members of user groups, for `usergroups.users.list`. */
   readonly userGroups = new Map<string, string[]>();
+  /** Profile emails, for `users.info`. */
+  readonly emails = new Map<string, string>();
   private readonly faults = new Map<string, Fault[]>();
   private server?: Server;
   private nextTs = 1_700_000_000;
@@ -103,6 +105,11 @@ export class SlackApiStandIn {
         return { ok: true, message_ts: `${this.nextTs++}.000200` };
       case 'views.open':
         return { ok: true, view: { id: `V${this.nextTs++}` } };
+      case 'users.info': {
+        const id = String(body.user);
+        const email = this.emails.get(id);
+        return { ok: true, user: { id, name: id.toLowerCase(), profile: email ? { email } : {} } };
+      }
       case 'usergroups.users.list':
         return { ok: true, users: this.userGroups.get(String(body.usergroup)) ?? [] };
       default:
