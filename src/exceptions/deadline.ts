@@ -128,14 +128,21 @@ export interface SchedulerDeadlinesOptions {
 
 /**
  * Approval deadlines as one-time EventBridge Scheduler schedules (`at(...)`) that delete
- * themselves after firing: no polling, no home-made timer. The schedule lives in the
- * resource's region, next to the evaluator that handles the resource.
+ * themselves after firing: no polling, no home-made timer.
  */
 export class SchedulerDeadlines implements ApprovalDeadlines {
   constructor(
     private readonly clients: AwsClients,
     private readonly options: SchedulerDeadlinesOptions,
   ) {}
+
+  /**
+   * Schedules live next to their target (the evaluator), whatever region the resource is
+   * in: a schedule invokes targets in its own region.
+   */
+  private regionFor(resourceRegion: string): string {
+    return this.options.targetArn.split(':')[3] || resourceRegion;
+  }
 
   static scheduleName(approvalId: string): string {
     return `rampart-approval-${approvalId}`;
@@ -152,7 +159,9 @@ export class SchedulerDeadlines implements ApprovalDeadlines {
       deadline,
       reason: 'deadline',
     });
-    const scheduler = this.clients.get(SchedulerClient, { region: request.resource.region });
+    const scheduler = this.clients.get(SchedulerClient, {
+      region: this.regionFor(request.resource.region),
+    });
     try {
       await scheduler.send(
         new CreateScheduleCommand({
@@ -188,7 +197,7 @@ export class SchedulerDeadlines implements ApprovalDeadlines {
 
   async cancel(approvalId: string, region: string): Promise<void> {
     try {
-      await this.clients.get(SchedulerClient, { region }).send(
+      await this.clients.get(SchedulerClient, { region: this.regionFor(region) }).send(
         new DeleteScheduleCommand({
           Name: SchedulerDeadlines.scheduleName(approvalId),
           GroupName: this.options.groupName ?? 'default',

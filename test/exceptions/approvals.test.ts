@@ -15,7 +15,12 @@ import {
 } from '../../src/engine/definitions';
 import { Evaluator, type EventResult } from '../../src/engine/evaluator';
 import { MalformedEventError } from '../../src/events/errors';
-import { approvalDeadlineEvent, type ApprovalDeadlines } from '../../src/exceptions/deadline';
+import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  SchedulerDeadlines,
+  approvalDeadlineEvent,
+  type ApprovalDeadlines,
+} from '../../src/exceptions/deadline';
 import { ExceptionScopeError } from '../../src/exceptions/model';
 import { ExceptionStore } from '../../src/exceptions/store';
 import { ensureExceptionsTable } from '../../src/exceptions/table';
@@ -315,5 +320,41 @@ describe('exceptions and approval deadlines in the engine (moto DynamoDB)', () =
     };
     await expect(evaluator().handleEvent(bad)).rejects.toThrow(MalformedEventError);
     await expect(evaluator().handleEvent(bad)).rejects.toThrow(/detail\.policyId/);
+  });
+
+  it('schedules the deadline next to its target, once per approval, and cancels it', async () => {
+    const deadlines = new SchedulerDeadlines(clients, {
+      targetArn: 'arn:aws:lambda:us-east-2:123456789012:function:rampart-evaluator',
+      roleArn: 'arn:aws:iam::123456789012:role/RampartSchedulerRole',
+      deadlineMinutes: 30,
+    });
+    const approvalId = randomUUID().replace(/-/g, '').slice(0, 24);
+    const request = {
+      approvalId,
+      policyId: 'bucket-private',
+      resource: refOf('b-sched'),
+      trigger: {
+        source: 'cloudtrail' as const,
+        eventId: 'e',
+        eventName: 'OpenBucket',
+        eventSource: 'buckets.amazonaws.com',
+        eventTime: new Date().toISOString(),
+      },
+      now: Date.parse('2026-11-23T10:00:00.000Z'),
+    };
+    expect(await deadlines.schedule(request)).toBe('2026-11-23T10:30:00.000Z');
+    expect(await deadlines.schedule(request)).toBe('2026-11-23T10:30:00.000Z'); // redelivered event
+    const scheduler = clients.get(SchedulerClient, { region: 'us-east-2' });
+    const name = SchedulerDeadlines.scheduleName(approvalId);
+    const stored = await scheduler.send(new GetScheduleCommand({ Name: name }));
+    expect(stored).toMatchObject({
+      ScheduleExpression: 'at(2026-11-23T10:30:00)',
+      ScheduleExpressionTimezone: 'UTC',
+      ActionAfterCompletion: 'DELETE',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+    });
+    await deadlines.cancel(approvalId, REGION);
+    await expect(scheduler.send(new GetScheduleCommand({ Name: name }))).rejects.toThrow();
+    await deadlines.cancel(approvalId, REGION); // already gone: fine
   });
 });
