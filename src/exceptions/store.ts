@@ -69,6 +69,27 @@ function isLive(item: ExceptionItem | undefined, now: number): item is Exception
   return item !== undefined && item.status === 'active' && Date.parse(item.expiresAt) > now;
 }
 
+/**
+ * A snapshot's tags as key → value, whether its collector keeps them as a map or as the
+ * API's `[{ Key, Value }]` list; none when it does not read tags.
+ */
+export function tagsOf(snapshot: Snapshot): Record<string, string> {
+  const raw = (snapshot as Snapshot & { tags?: unknown }).tags;
+  if (Array.isArray(raw)) {
+    return Object.fromEntries(
+      raw
+        .filter((t): t is { Key: string; Value?: string } => typeof t?.Key === 'string')
+        .map((t) => [t.Key, t.Value ?? '']),
+    );
+  }
+  if (raw && typeof raw === 'object') {
+    return Object.fromEntries(
+      Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+  }
+  return {};
+}
+
 /** Drops storage-only attributes (key, kind, TTL) from an item. */
 function withoutStorageKeys<T>(item: Record<string, unknown>): T {
   const { pk, kind, expiresAtEpoch, ttl, ...rest } = item;
@@ -102,7 +123,7 @@ export class ExceptionStore implements ExceptionLookup {
     now: number,
   ): Promise<ExceptionRecord | undefined> {
     const { resource, policyId } = violation;
-    const tags = (snapshot as Snapshot & { tags?: Record<string, string> }).tags ?? {};
+    const tags = tagsOf(snapshot);
     const keys = [
       scopeKey(policyId, { kind: 'resource', arn: resource.arn }),
       ...Object.entries(tags).map(([key, value]) =>

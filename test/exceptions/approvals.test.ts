@@ -22,7 +22,7 @@ import {
   type ApprovalDeadlines,
 } from '../../src/exceptions/deadline';
 import { ExceptionScopeError } from '../../src/exceptions/model';
-import { ExceptionStore } from '../../src/exceptions/store';
+import { ExceptionStore, tagsOf } from '../../src/exceptions/store';
 import { ensureExceptionsTable } from '../../src/exceptions/table';
 
 const REGION = 'ap-northeast-2';
@@ -356,5 +356,14 @@ describe('exceptions and approval deadlines in the engine (moto DynamoDB)', () =
     await deadlines.cancel(approvalId, REGION);
     await expect(scheduler.send(new GetScheduleCommand({ Name: name }))).rejects.toThrow();
     await deadlines.cancel(approvalId, REGION); // already gone: fine
+  });
+
+  it('reads tags kept as a map or as the API list', () => {
+    const ref = refOf('t');
+    expect(tagsOf({ type: 'x', ref, tags: { a: '1' } } as Snapshot)).toEqual({ a: '1' });
+    expect(
+      tagsOf({ type: 'x', ref, tags: [{ Key: 'a', Value: '1' }, { Key: 'b' }] } as Snapshot),
+    ).toEqual({ a: '1', b: '' });
+    expect(tagsOf({ type: 'x', ref } as Snapshot)).toEqual({});
   });
 });
