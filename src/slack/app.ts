@@ -12,7 +12,6 @@ import type { SlackConfig } from '../config/slack';
 import { errorMessage } from '../errors';
 import type { ApprovalDeadline, ApprovalDeadlines } from '../exceptions/deadline';
 import {
-  ExceptionAuthorizationError,
   ExceptionError,
   describeScope,
   parseDurationDays,
@@ -117,9 +116,18 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
     }
   }
 
-  async function loadNotice(id: string | undefined): Promise<PostedNotice> {
-    const posted = id ? await deps.notices.get(id) : undefined;
-    if (!posted) throw new ExceptionError(`notice ${id} is unknown or expired`, id);
+  /** The notice a button belongs to; a refusal when it has expired (TTL) or is unknown. */
+  async function loadNotice(
+    client: WebClient,
+    click: { user: string; channel?: string; value: string },
+    action: string,
+  ): Promise<PostedNotice | undefined> {
+    const posted = click.value ? await deps.notices.get(click.value) : undefined;
+    if (!posted) {
+      await refuse(client, click, action, 'this notice is unknown or has expired', {
+        noticeId: click.value,
+      });
+    }
     return posted;
   }
 
@@ -136,8 +144,10 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
   // "Request exception…": anyone may ask; an approver other than them decides.
   app.action<BlockButtonAction>(ACTIONS.requestException, async (args) => {
     await args.ack();
-    const { user, channel, value, triggerId } = clickContext(args);
-    const posted = await loadNotice(value);
+    const click = clickContext(args);
+    const { user, channel, triggerId } = click;
+    const posted = await loadNotice(args.client, click, 'request-exception');
+    if (!posted) return;
     const metadata: ExceptionModalMetadata = {
       noticeId: posted.notice.id,
       mode: 'request',
@@ -168,7 +178,8 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
         { noticeId: value },
       );
     }
-    const posted = await loadNotice(value);
+    const posted = await loadNotice(args.client, { user, channel, value }, 'approve-exception');
+    if (!posted) return;
     if (posted.notice.kind !== 'approval' || !posted.notice.open) {
       return refuse(
         args.client,
@@ -397,7 +408,8 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
     app.action<BlockButtonAction>(actionId, async (args) => {
       await args.ack();
       const { user, channel, value } = clickContext(args);
-      const posted = await loadNotice(value);
+      const posted = await loadNotice(args.client, { user, channel, value }, actionId);
+      if (!posted) return;
       const { notice } = posted;
       if (notice.kind !== 'approval' || !notice.open) {
         return refuse(
@@ -606,5 +618,3 @@ export function createSlackApp(options: CreateSlackAppOptions): App {
   registerRampartHandlers(app, options.deps);
   return app;
 }
-
-export { ExceptionAuthorizationError };

@@ -191,6 +191,12 @@ describe('mode approve through Slack (bolt on 127.0.0.1, Web API stand-in, moto)
       }),
     );
 
+    // A click on a notice that has expired (or never existed) is refused, not ignored.
+    await click(BYSTANDER, ACTIONS.revertNow, 'no-such-notice');
+    expect(String(h.api.callsTo('chat.postEphemeral').at(-1)!.body.text)).toContain(
+      'unknown or has expired',
+    );
+
     // Group membership that cannot be read (Slack down, scope missing) grants nothing.
     h.api.failNext('usergroups.users.list', { status: 500 }, 4);
     await click(GROUP_APPROVER, ACTIONS.approveException, approvalId);
