@@ -4,6 +4,7 @@
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'evaluator-latency': () => import('./evaluator-latency'),
+  reliability: () => import('./reliability'),
 };
 
 async function main(): Promise<void> {

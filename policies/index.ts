@@ -1,5 +1,21 @@
 import type { AnyPolicy } from '../src/engine/definitions';
+import { dynamodbEncryptedKms } from './dynamodb-encrypted-kms';
+import { eventbridgeTargetHasDlq } from './eventbridge-target-has-dlq';
+import { iamNoAdminAccess } from './iam-no-admin-access';
+import { lambdaHasDlq } from './lambda-has-dlq';
+import { rdsEncrypted } from './rds-encrypted';
 import { sgNoPublicIngress } from './sg-no-public-ingress';
+import { snsSubscriptionHasDlq } from './sns-subscription-has-dlq';
+import { sqsHasDlq } from './sqs-has-dlq';
 
 /** The policy pack: one file per policy, one line here. */
-export const policies: readonly AnyPolicy[] = [sgNoPublicIngress];
+export const policies: readonly AnyPolicy[] = [
+  sgNoPublicIngress,
+  dynamodbEncryptedKms,
+  rdsEncrypted,
+  lambdaHasDlq,
+  sqsHasDlq,
+  snsSubscriptionHasDlq,
+  eventbridgeTargetHasDlq,
+  iamNoAdminAccess,
+];

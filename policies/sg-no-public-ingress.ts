@@ -21,12 +21,18 @@ const portSpec = z.union([
 ]);
 
 export const sgNoPublicIngressParameters = z.strictObject({
-  /** Ports that may be open to the world (a rule's whole range must lie within them). */
-  allowedPublicPorts: z.array(portSpec).default([80, 443]),
-  /** CIDRs to treat as "the internet" besides 0.0.0.0/0 and ::/0. */
-  extraPublicCidrs: z.array(z.string().min(1)).default([]),
-  /** ICMP from the internet violates unless this is true. */
-  allowIcmp: z.boolean().default(false),
+  allowedPublicPorts: z
+    .array(portSpec)
+    .default([80, 443])
+    .describe("Ports that may be open to the world (a rule's whole range must lie within them)."),
+  extraPublicCidrs: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('CIDRs to treat as "the internet" besides 0.0.0.0/0 and ::/0.'),
+  allowIcmp: z
+    .boolean()
+    .default(false)
+    .describe('ICMP from the internet violates unless this is true.'),
 });
 export type SgNoPublicIngressParameters = z.output<typeof sgNoPublicIngressParameters>;
 

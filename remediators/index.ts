@@ -1,5 +1,19 @@
 import type { AnyRemediator } from '../src/engine/definitions';
+import { dynamodbEnableKms } from './dynamodb-enable-kms';
+import { eventbridgeTargetAddDlq } from './eventbridge-target-add-dlq';
+import { iamRemoveAdminAccess } from './iam-remove-admin-access';
+import { lambdaAddFailureDestination } from './lambda-add-failure-destination';
 import { revokeIngress } from './revoke-ingress';
+import { snsSubscriptionAddDlq } from './sns-subscription-add-dlq';
+import { sqsAddDlq } from './sqs-add-dlq';
 
 /** Every remediator: one file each, one line here. */
-export const remediators: readonly AnyRemediator[] = [revokeIngress];
+export const remediators: readonly AnyRemediator[] = [
+  revokeIngress,
+  dynamodbEnableKms,
+  sqsAddDlq,
+  snsSubscriptionAddDlq,
+  eventbridgeTargetAddDlq,
+  lambdaAddFailureDestination,
+  iamRemoveAdminAccess,
+];

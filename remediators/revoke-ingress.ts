@@ -10,7 +10,11 @@ import {
   type SecurityGroupSnapshot,
 } from '../src/resources/ec2-security-group';
 
-const NOT_FOUND = 'InvalidSecurityGroupRuleId.NotFound';
+/**
+ * "The rule is already gone": AWS names the rule id; moto (and AWS for the permission form)
+ * says InvalidPermission.NotFound. Both happen when a lost response is retried.
+ */
+const NOT_FOUND = new Set(['InvalidSecurityGroupRuleId.NotFound', 'InvalidPermission.NotFound']);
 
 async function revoke(
   clients: AwsClients,
@@ -40,9 +44,20 @@ export const revokeIngress = defineRemediator<SecurityGroupSnapshot>({
   },
   async remediate({ clients, snapshot, violation }): Promise<RemediationResult> {
     const wanted = new Set(violation.elements.map((e) => e.id).filter((id): id is string => !!id));
-    const before = snapshot.rules;
+    // A snapshot from an AWS Config item has no rule ids: re-read the live rules and match
+    // the offending ones by what they open (their description), never by guesswork.
+    const byContent = new Set(violation.elements.filter((e) => !e.id).map((e) => e.description));
+    const before =
+      byContent.size > 0
+        ? await readSecurityGroupRules(clients, snapshot.ref, snapshot.groupId)
+        : snapshot.rules;
     const offendingIn = (rules: SecurityGroupRule[]) =>
-      rules.filter((r) => !r.isEgress && r.ruleId !== undefined && wanted.has(r.ruleId));
+      rules.filter(
+        (r) =>
+          !r.isEgress &&
+          r.ruleId !== undefined &&
+          (wanted.has(r.ruleId) || byContent.has(describeRule(r))),
+      );
 
     let targets = offendingIn(before);
     if (targets.length === 0) {
@@ -53,7 +68,7 @@ export const revokeIngress = defineRemediator<SecurityGroupSnapshot>({
     } catch (error) {
       // Someone (or an earlier delivery of the same event) removed a rule in between:
       // the whole call is refused, so re-read and revoke what is still there, once.
-      if ((error as { name?: string }).name !== NOT_FOUND) {
+      if (!NOT_FOUND.has((error as { name?: string }).name ?? '')) {
         return { status: 'failed', changes: [], before, after: before, error: errorMessage(error) };
       }
       targets = offendingIn(await readSecurityGroupRules(clients, snapshot.ref, snapshot.groupId));

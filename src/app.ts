@@ -4,6 +4,7 @@ import { defaultCatalog } from './catalog';
 import { loadConfig, type RampartConfig } from './config';
 import { Evaluator, type Reporter } from './engine/evaluator';
 import { humanLoopFromEnv, type HumanLoop } from './slack/wiring';
+import { revertBreakerFor } from './reliability/wiring';
 
 export interface RampartOptions {
   /** Configuration file; otherwise RAMPART_CONFIG_JSON, RAMPART_CONFIG or rampart.config.yaml. */
@@ -17,6 +18,8 @@ export interface RampartOptions {
   reporters?: Reporter[];
   /** Exceptions, approval deadlines, Slack and SNS notices; from the environment unless given. */
   humanLoop?: HumanLoop;
+  /** Clock of the evaluator and the revert-war breaker (simulated time in scenarios). */
+  now?: () => number;
 }
 
 /** Wires the shipped catalog, configuration, SDK clients and audit log into an evaluator. */
@@ -34,6 +37,8 @@ export function createRampart(options: RampartOptions = {}) {
     reporters: options.reporters ?? humanLoop.reporters,
     exceptions: humanLoop.exceptions,
     approvals: humanLoop.approvals,
+    remediationGuard: revertBreakerFor(config, clients, options.now),
+    now: options.now,
   });
   return { catalog, config, clients, audit, evaluator, humanLoop };
 }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { policies } from '../policies';
+import { emulatorGaps } from '../src/demo/scenarios';
 import { REPO_ROOT } from './support/samples';
 
 describe('npm run demo', () => {
@@ -20,7 +21,12 @@ describe('npm run demo', () => {
     expect(run.status, run.stderr).toBe(0);
     const enforced = policies
       .filter((p) => p.defaultMode === 'enforce' && p.remediatorId)
-      .map((p) => p.id);
+      .map((p) => p.id)
+      .filter((id) => !(id in emulatorGaps));
+    // A policy the emulator cannot revert is named with the reason, never silently left out.
+    for (const [id, why] of Object.entries(emulatorGaps)) {
+      expect(run.stdout).toContain(`▶ ${id} — not shown: ${why}`);
+    }
     for (const id of enforced) {
       expect(run.stdout).toMatch(
         new RegExp(`outcome\\s+reverted \\[${id}\\] — time-to-revert \\d+ ms`),

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Decision, Outcome, ResourceRef, TriggerEvent } from '../domain';
+import type { Decision, Outcome, ResourceLocator, ResourceRef, TriggerEvent } from '../domain';
 
 export const AUDIT_KINDS = [
   'skipped',
@@ -8,6 +8,8 @@ export const AUDIT_KINDS = [
   'outcome',
   'report-failed',
   'human-action',
+  'not-found',
+  'record-failed',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -116,6 +118,34 @@ export class AuditLog {
     );
   }
 
+  /** The event named a resource that no longer exists: nothing to judge or revert. */
+  notFound(trigger: TriggerEvent, locator: ResourceLocator): void {
+    this.write(`not found: ${locator.type} ${locator.id ?? locator.name}`, 'info', {
+      audit: 'not-found',
+      eventId: trigger.eventId,
+      eventName: trigger.eventName,
+      locator,
+    });
+  }
+
+  /**
+   * A delivered record could not be handled (malformed, or a failure worth a retry): it is
+   * reported as a batch item failure, so SQS retries it and finally dead-letters it.
+   */
+  recordFailed(
+    messageId: string,
+    error: { name: string; message: string },
+    eventId?: string,
+  ): void {
+    this.write(`record failed: ${error.message}`, 'error', {
+      audit: 'record-failed',
+      messageId,
+      ...(eventId ? { eventId } : {}),
+      errorName: error.name,
+      reason: error.message,
+    });
+  }
+
   decision(trigger: TriggerEvent, decision: Decision): void {
     this.write(`decision: ${decision.action} ${decision.policyId}`, 'info', {
       audit: 'decision',
@@ -129,7 +159,7 @@ export class AuditLog {
   outcome(trigger: TriggerEvent, resource: ResourceRef, outcome: Outcome): void {
     this.write(
       `outcome: ${outcome.status} ${outcome.policyId}`,
-      outcome.status === 'failed' ? 'error' : 'info',
+      outcome.status === 'failed' ? 'error' : outcome.status === 'escalated' ? 'warn' : 'info',
       {
         audit: 'outcome',
         eventId: trigger.eventId,

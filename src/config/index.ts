@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { MODES, type Mode } from '../domain';
 import type { Catalog } from '../engine/catalog';
 import { slackConfigSchema, type SlackConfig } from './slack';
+import { reliabilitySchema, reliabilitySettings, type ReliabilitySettings } from './reliability';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -31,6 +32,8 @@ export interface RampartConfig {
   policies: Record<string, PolicySettings>;
   /** Slack notices and exception approvals; absent when Slack is not configured. */
   slack?: SlackConfig;
+  /** Duplicate suppression and the revert-war breaker (src/config/reliability.ts). */
+  reliability: ReliabilitySettings;
 }
 
 export const CONFIG_FILE = 'rampart.config.yaml';
@@ -59,6 +62,7 @@ function configSchema(catalog: Catalog) {
       .optional(),
     policies: z.strictObject(policyShape).optional(),
     slack: slackConfigSchema.optional(),
+    reliability: reliabilitySchema.optional(),
   });
 }
 
@@ -109,7 +113,12 @@ function describeIssue(schema: z.ZodType, issue: z.core.$ZodIssue): string {
 }
 
 /** Validates a parsed configuration document and fills in every default. */
-export function parseConfig(raw: unknown, catalog: Catalog, source = '(object)'): RampartConfig {
+export function parseConfig(
+  raw: unknown,
+  catalog: Catalog,
+  source = '(object)',
+  env: NodeJS.ProcessEnv = process.env,
+): RampartConfig {
   const schema = configSchema(catalog);
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {
@@ -140,10 +149,16 @@ export function parseConfig(raw: unknown, catalog: Catalog, source = '(object)')
     },
     policies,
     ...(doc.slack ? { slack: doc.slack } : {}),
+    reliability: reliabilitySettings(doc.reliability, env),
   };
 }
 
-export function parseConfigText(text: string, catalog: Catalog, source: string): RampartConfig {
+export function parseConfigText(
+  text: string,
+  catalog: Catalog,
+  source: string,
+  env: NodeJS.ProcessEnv = process.env,
+): RampartConfig {
   const doc = YAML.parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
@@ -153,7 +168,7 @@ export function parseConfigText(text: string, catalog: Catalog, source: string):
       source,
     );
   }
-  return parseConfig(doc.toJS(), catalog, source);
+  return parseConfig(doc.toJS(), catalog, source, env);
 }
 
 /**
@@ -172,10 +187,10 @@ export function loadConfig(catalog: Catalog, path?: string, env = process.env): 
         'RAMPART_CONFIG_JSON',
       );
     }
-    return parseConfig(raw, catalog, 'RAMPART_CONFIG_JSON');
+    return parseConfig(raw, catalog, 'RAMPART_CONFIG_JSON', env);
   }
   const file = path ?? env.RAMPART_CONFIG ?? (existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined);
-  if (!file) return parseConfig({}, catalog, '(defaults)');
+  if (!file) return parseConfig({}, catalog, '(defaults)', env);
   const full = resolve(file);
   let text: string;
   try {
@@ -186,5 +201,5 @@ export function loadConfig(catalog: Catalog, path?: string, env = process.env): 
       full,
     );
   }
-  return parseConfigText(text, catalog, file);
+  return parseConfigText(text, catalog, file, env);
 }

@@ -3,7 +3,7 @@ import { AwsClients } from '../aws/clients';
 import type { EventResult } from '../engine/evaluator';
 import { errorMessage } from '../errors';
 import { startMoto } from '../local/moto';
-import { demoScenarios } from './scenarios';
+import { demoScenarios, emulatorGaps } from './scenarios';
 import { runSlackDemo } from './slack';
 
 const ACCOUNT = '123456789012'; // moto's default account
@@ -112,6 +112,10 @@ async function main(): Promise<number> {
         totals.failed++;
         print(red(`  failed    ${errorMessage(error)}`));
       }
+    }
+    for (const [policyId, why] of Object.entries(emulatorGaps)) {
+      print();
+      print(bold(`▶ ${policyId}`) + yellow(` — not shown: ${why}`));
     }
     print();
     print(bold('▶ Slack') + ' — a reverted notice and an approval flow, as Slack shows them');

@@ -29,6 +29,10 @@ export const OUTCOME_STATUSES = [
   'failed',
   'awaiting-approval',
   'excepted',
+  /** The revert-war breaker tripped on this violation: not reverted, humans are told once. */
+  'escalated',
+  /** Not reverted because the breaker is open (after an escalation, until its cool-down). */
+  'suppressed',
 ] as const;
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
 
@@ -59,4 +63,6 @@ export interface Outcome {
   /** ISO-8601 time the violation is reverted unless an exception is approved (`awaiting-approval`). */
   approvalDeadline?: string;
   exceptionId?: string;
+  /** Why a remediation was held back (`escalated`, `suppressed`). */
+  reason?: string;
 }

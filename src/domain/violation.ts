@@ -14,6 +14,11 @@ export interface OffendingElement {
 export interface Finding {
   message: string;
   elements: OffendingElement[];
+  /**
+   * What the policy's parameters ask the remediator to do (a KMS key, a designated queue,
+   * a maxReceiveCount): policies own their parameters, remediators only read this.
+   */
+  remedy?: Record<string, unknown>;
 }
 
 export interface Violation extends Finding {

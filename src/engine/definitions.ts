@@ -9,6 +9,7 @@ import type {
   Violation,
 } from '../domain';
 import type { CloudTrailRecord } from '../events/cloudtrail';
+import type { ConfigurationItem } from '../events/config-item';
 import type { ResolvedTemplate, TemplateSubject } from '../cloudformation/resolved';
 
 /** Every normalized snapshot carries its type and reference; the rest is per resource type. */
@@ -39,6 +40,10 @@ export interface ResourceTypeDefinition<S extends Snapshot = Snapshot> {
   readActions: readonly string[];
   /** Reads the resource's current state; undefined when it no longer exists. */
   collect(clients: AwsClients, locator: ResourceLocator): Promise<S | undefined>;
+  /** AWS Config resource types this type reads items of; defaults to `[type]`. */
+  configResourceTypes?: readonly string[];
+  /** Builds the snapshot from an AWS Config configuration item, without any API call. */
+  fromConfigItem?(item: ConfigurationItem): S;
   /**
    * Builds snapshots from a CloudFormation template (shift-left). Takes the whole template
    * because relations matter (a queue another queue redrives to is a DLQ).

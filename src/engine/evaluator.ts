@@ -21,6 +21,7 @@ import {
   type CloudTrailRecord,
   type EventEnvelope,
 } from '../events/cloudtrail';
+import type { ConfigItemChange } from '../events/config-item';
 import { MalformedEventError } from '../events/errors';
 import {
   approvalDeadlineOf,
@@ -30,6 +31,7 @@ import {
 } from '../exceptions/deadline';
 import type { ExceptionLookup } from '../exceptions/store';
 import type { Catalog } from './catalog';
+import { CONFIG_EVENT_NAME, routeConfigItemChange } from './config-input';
 import type { AnyPolicy, AnyResourceType, Snapshot } from './definitions';
 
 export const SKIP_CODES = [
@@ -41,6 +43,10 @@ export const SKIP_CODES = [
   'no-trigger',
   'own-change',
   'policy-gone',
+  // AWS Config input (see config-input.ts)
+  'resource-deleted',
+  'not-recorded',
+  'unwatched-resource-type',
 ] as const;
 export type SkipCode = (typeof SKIP_CODES)[number];
 
@@ -91,6 +97,22 @@ export interface Reporter {
   report(context: ReportContext): Promise<void>;
 }
 
+/** What a guard needs to know about a remediation it may hold back. */
+export interface GuardSubject {
+  trigger: TriggerEvent;
+  decision: Decision;
+  resource: ResourceRef;
+  timings: OutcomeTimings;
+}
+
+/**
+ * Runs or holds back a remediation (the revert-war breaker, src/reliability). It returns
+ * the remediation's outcome, or an `escalated`/`suppressed` one when it did not run it.
+ */
+export interface RemediationGuard {
+  run(subject: GuardSubject, remediate: () => Promise<Outcome>): Promise<Outcome>;
+}
+
 export interface EvaluatorDeps {
   catalog: Catalog;
   config: RampartConfig;
@@ -101,6 +123,7 @@ export interface EvaluatorDeps {
   exceptions?: ExceptionLookup;
   /** Mode `approve` schedules its deadline here; without it, `approve` reverts at once. */
   approvals?: ApprovalDeadlines;
+  remediationGuard?: RemediationGuard;
   /** Injected for tests; defaults to Date.now. */
   now?: () => number;
 }
@@ -149,6 +172,9 @@ export class Evaluator {
         'unsupported-detail-type',
         `detail-type ${JSON.stringify(parsed.envelope.detailType)} is not handled`,
       );
+    }
+    if (parsed.kind === 'config') {
+      return this.handleConfigItemChange(parsed.envelope, parsed.change, receivedAt, options);
     }
     const { record, envelope } = parsed;
     const skip = this.classify(record);
@@ -215,6 +241,35 @@ export class Evaluator {
       eventName: trigger.eventName,
       trigger,
       resources: [result],
+    };
+  }
+
+  /** AWS Config input: the configuration item is the current state, no describe call. */
+  private async handleConfigItemChange(
+    envelope: EventEnvelope,
+    change: ConfigItemChange,
+    receivedAt: number,
+    options: HandleOptions,
+  ): Promise<EventResult> {
+    const route = routeConfigItemChange(this.deps, envelope, change);
+    if (route.status === 'skip') {
+      return this.skip(route.eventId, CONFIG_EVENT_NAME, route.code, route.reason);
+    }
+    const { type, policies, locator, trigger } = route;
+    const resource = await this.handleResource(
+      type,
+      policies,
+      locator,
+      trigger,
+      receivedAt,
+      options,
+    );
+    return {
+      status: 'handled',
+      eventId: trigger.eventId,
+      eventName: CONFIG_EVENT_NAME,
+      trigger,
+      resources: [resource],
     };
   }
 
@@ -312,7 +367,10 @@ export class Evaluator {
         error: `cannot read ${type.type} ${locator.id ?? locator.name}: ${errorMessage(error)}`,
       };
     }
-    if (!snapshot) return { ...result, status: 'not-found' };
+    if (!snapshot) {
+      this.deps.audit.notFound(trigger, locator);
+      return { ...result, status: 'not-found' };
+    }
     result.resource = snapshot.ref;
 
     for (const policy of policies) {
@@ -488,6 +546,21 @@ export class Evaluator {
         ),
       };
     }
+    const remediate = () => this.remediate(decision, snapshot, trigger, receivedAt, base);
+    const guard = this.deps.remediationGuard;
+    return guard
+      ? guard.run({ trigger, decision, resource: snapshot.ref, timings }, remediate)
+      : remediate();
+  }
+
+  private async remediate(
+    decision: Decision,
+    snapshot: Snapshot,
+    trigger: TriggerEvent,
+    receivedAt: number,
+    base: Pick<Outcome, 'policyId' | 'remediatorId' | 'timings'>,
+  ): Promise<Outcome> {
+    const timings = base.timings;
     const remediator = this.deps.catalog.remediators.get(decision.remediatorId!)!;
     let outcome: Outcome;
     try {

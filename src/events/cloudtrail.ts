@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import type { Actor, TriggerEvent } from '../domain';
+import {
+  CONFIG_ITEM_DETAIL_TYPE,
+  parseConfigItemChange,
+  type ConfigItemChange,
+} from './config-item';
 import { MalformedEventError } from './errors';
 
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
@@ -44,6 +49,7 @@ export interface EventEnvelope {
 /** What the bus delivered, classified before any policy logic runs. */
 export type ParsedEvent =
   | { kind: 'cloudtrail'; envelope?: EventEnvelope; record: CloudTrailRecord }
+  | { kind: 'config'; envelope: EventEnvelope; change: ConfigItemChange }
   | { kind: 'other'; envelope: EventEnvelope; detail: Record<string, unknown> };
 
 function issuePath(prefix: string, path: PropertyKey[]): string {
@@ -101,6 +107,13 @@ export function parseEvent(input: unknown): ParsedEvent {
       kind: 'cloudtrail',
       envelope,
       record: parseRecord(env.data.detail, 'detail', envelope.id),
+    };
+  }
+  if (envelope.detailType === CONFIG_ITEM_DETAIL_TYPE) {
+    return {
+      kind: 'config',
+      envelope,
+      change: parseConfigItemChange(env.data.detail, envelope.id),
     };
   }
   return { kind: 'other', envelope, detail: env.data.detail };

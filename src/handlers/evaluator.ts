@@ -4,6 +4,7 @@ import { createRampart, type Rampart } from '../app';
 import { needsRetry, type EventResult } from '../engine/evaluator';
 import { errorMessage } from '../errors';
 import { MalformedEventError } from '../events/errors';
+import { idempotencyFor } from '../reliability/wiring';
 
 /** The event was understood but could not be fully handled; retrying may succeed. */
 export class EventHandlingError extends Error {
@@ -39,7 +40,7 @@ function failureSummary(result: EventResult): string {
 export function createEvaluatorHandler(rampart: Rampart) {
   const { evaluator, audit } = rampart;
 
-  async function handleOne(input: unknown): Promise<EventResult> {
+  async function evaluate(input: unknown): Promise<EventResult> {
     const result = await evaluator.handleEvent(input);
     if (needsRetry(result)) {
       throw new EventHandlingError(
@@ -49,27 +50,39 @@ export function createEvaluatorHandler(rampart: Rampart) {
     }
     return result;
   }
+  // Duplicate deliveries (EventBridge and SQS are at-least-once) act and notify once.
+  const idempotency = idempotencyFor(rampart, evaluate);
+  const handleOne = idempotency ? (input: unknown) => idempotency.handle(input) : evaluate;
 
   async function handleRecord(record: SQSRecord): Promise<void> {
-    let body: unknown;
     try {
-      body = JSON.parse(record.body);
-    } catch (error) {
-      throw new MalformedEventError(
-        '(SQS body)',
-        `is not JSON: ${errorMessage(error)}`,
-        record.messageId,
-      );
-    }
-    try {
+      let body: unknown;
+      try {
+        body = JSON.parse(record.body);
+      } catch (error) {
+        throw new MalformedEventError(
+          '(SQS body)',
+          `is not JSON: ${errorMessage(error)}`,
+          record.messageId,
+        );
+      }
       await handleOne(body);
     } catch (error) {
       // Logged with its reason here; SQS redelivers it and finally moves it to the DLQ.
-      audit.logger.error('record failed', {
-        messageId: record.messageId,
-        error: errorMessage(error),
-      });
-      throw error;
+      const failure =
+        error instanceof Error ? error : new Error(`non-error thrown: ${String(error)}`);
+      audit.recordFailed(
+        record.messageId,
+        {
+          name: failure.name,
+          // Powertools wraps persistence errors; the cause is what an operator needs.
+          message: failure.cause
+            ? `${errorMessage(failure)} (cause: ${errorMessage(failure.cause)})`
+            : errorMessage(failure),
+        },
+        (failure as { eventId?: string }).eventId,
+      );
+      throw failure;
     }
   }
 
@@ -77,6 +90,7 @@ export function createEvaluatorHandler(rampart: Rampart) {
     event: unknown,
     context?: Context,
   ): Promise<SQSBatchResponse | EventResult> {
+    if (context) idempotency?.registerLambdaContext(context);
     if (isSqsEvent(event)) {
       const processor = new BatchProcessor(EventType.SQS);
       return processPartialResponse(event, handleRecord, processor, {

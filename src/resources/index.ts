@@ -1,5 +1,21 @@
 import type { AnyResourceType } from '../engine/definitions';
+import { dynamoDbTableType } from './dynamodb-table';
 import { securityGroupType } from './ec2-security-group';
+import { eventBridgeRuleType } from './eventbridge-rule';
+import { iamPrincipalType } from './iam-principal';
+import { lambdaFunctionType } from './lambda-function';
+import { rdsDatabaseType } from './rds-database';
+import { snsSubscriptionType } from './sns-subscription';
+import { sqsQueueType } from './sqs-queue';
 
 /** Every resource type Rampart can read. A new type is a new folder plus one line here. */
-export const resourceTypes: readonly AnyResourceType[] = [securityGroupType];
+export const resourceTypes: readonly AnyResourceType[] = [
+  securityGroupType,
+  dynamoDbTableType,
+  rdsDatabaseType,
+  lambdaFunctionType,
+  sqsQueueType,
+  snsSubscriptionType,
+  eventBridgeRuleType,
+  iamPrincipalType,
+];

@@ -46,7 +46,7 @@ describe('Catalog consistency checks', () => {
   const revoke = remediators[0]!;
   const withRemediator = (r: Partial<AnyRemediator>) => ({
     ...base,
-    remediators: [{ ...revoke, ...r }],
+    remediators: remediators.map((x) => (x === revoke ? { ...revoke, ...r } : x)),
   });
 
   it('refuses a remediator that declares no write action', () => {

@@ -1,5 +1,24 @@
 import type { DemoScenario } from '../scenario';
+import { eventBridgeRuleScenario } from './eventbridge-rule';
+import { lambdaFunctionScenario } from './lambda-function';
 import { securityGroupScenario } from './security-group';
+import { snsSubscriptionScenario } from './sns-subscription';
+import { sqsQueueScenario } from './sqs-queue';
 
 /** One scenario per policy; the demo runs them in this order. */
-export const demoScenarios: readonly DemoScenario[] = [securityGroupScenario];
+export const demoScenarios: readonly DemoScenario[] = [
+  securityGroupScenario,
+  sqsQueueScenario,
+  snsSubscriptionScenario,
+  eventBridgeRuleScenario,
+  lambdaFunctionScenario,
+];
+
+/**
+ * Enforce-mode policies whose revert the emulator cannot show, with why. The demo prints
+ * them; their remediators are tested against mocked clients (docs/testing.md).
+ */
+export const emulatorGaps: Readonly<Record<string, string>> = {
+  'dynamodb-encrypted-kms':
+    'moto ignores UpdateTable SSESpecification, so a switch to KMS cannot be observed here (tested against a mocked DynamoDB: test/remediators/dynamodb-enable-kms.test.ts)',
+};

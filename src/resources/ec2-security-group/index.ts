@@ -5,7 +5,7 @@ import {
   type SecurityGroupRule as ApiRule,
 } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../../aws/clients';
-import { partitionOf, type ResourceLocator, type ResourceRef } from '../../domain';
+import type { ResourceLocator } from '../../domain';
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { pathValue } from '../../events/cloudtrail';
 import { MalformedEventError } from '../../events/errors';
@@ -19,18 +19,9 @@ import {
 } from './snapshot';
 
 export * from './snapshot';
-
-export function securityGroupRef(account: string, region: string, groupId: string): ResourceRef {
-  const partition = partitionOf(region);
-  return {
-    partition,
-    account,
-    region,
-    type: SECURITY_GROUP,
-    id: groupId,
-    arn: `arn:${partition}:ec2:${region}:${account}:security-group/${groupId}`,
-  };
-}
+export { securityGroupRef } from './ref';
+import { securityGroupRef } from './ref';
+import { securityGroupFromConfigItem } from './config-item';
 
 function stringAt(root: unknown, path: string[]): string | undefined {
   const v = pathValue(root, path);
@@ -155,4 +146,5 @@ export const securityGroupType = defineResourceType<SecurityGroupSnapshot>({
       rules,
     };
   },
+  fromConfigItem: securityGroupFromConfigItem,
 });

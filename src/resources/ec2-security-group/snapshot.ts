@@ -35,9 +35,12 @@ const PROTOCOL_NAMES: Record<string, string> = {
   '58': 'icmpv6',
 };
 
-/** The API accepts names or numbers and any case; policies see one spelling. */
-export function normaliseProtocol(raw: string | number | undefined | null): string {
-  if (raw === undefined || raw === null || raw === '') return '-1';
+/**
+ * The API accepts names or numbers and any case; policies see one spelling. Anything else
+ * (an object from a template or event) reads as all traffic: the conservative reading.
+ */
+export function normaliseProtocol(raw: unknown): string {
+  if ((typeof raw !== 'string' && typeof raw !== 'number') || raw === '') return '-1';
   const s = String(raw).toLowerCase();
   if (s === 'all') return '-1';
   return PROTOCOL_NAMES[s] ?? s;
@@ -45,7 +48,8 @@ export function normaliseProtocol(raw: string | number | undefined | null): stri
 
 /** -1 and absent ports both mean "all"; strings from CloudTrail become numbers. */
 export function normalisePort(raw: unknown): number | undefined {
-  if (raw === undefined || raw === null || raw === '') return undefined;
+  // Only numbers and numeric strings: Number(object) runs the object's own toString.
+  if (typeof raw !== 'number' && (typeof raw !== 'string' || raw === '')) return undefined;
   const n = typeof raw === 'number' ? raw : Number(raw);
   return Number.isInteger(n) && n >= 0 ? n : undefined;
 }

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { definePolicy } from '../src/engine/definitions';
+import {
+  IAM_PRINCIPAL,
+  type IamPrincipalSnapshot,
+  type PrincipalRef,
+} from '../src/resources/iam-principal';
+
+export const iamNoAdminAccessParameters = z.strictObject({
+  allowedPrincipals: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^(arn:aws[a-z-]*:iam::\d{12}:(user|role|group)\/.+|(user|role|group)\/.+)$/,
+          'expected an IAM user/role/group ARN or user/<name>, role/<name>, group/<name>',
+        ),
+    )
+    .default([])
+    .describe(
+      'Break-glass principals allowed to hold admin access: ARNs, or `user/<name>`, `role/<name>`, `group/<name>`.',
+    ),
+});
+export type IamNoAdminAccessParameters = z.output<typeof iamNoAdminAccessParameters>;
+
+const ADMIN_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
+
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+/** True when a policy document has an Allow statement with Action `*` on Resource `*`. */
+export function allowsEverything(document: unknown): boolean {
+  if (typeof document !== 'object' || document === null) return false;
+  return asList((document as { Statement?: unknown }).Statement).some((raw) => {
+    if (typeof raw !== 'object' || raw === null) return false;
+    const s = raw as { Effect?: unknown; Action?: unknown; Resource?: unknown };
+    return (
+      s.Effect === 'Allow' &&
+      asList(s.Action).some((a) => a === '*' || a === '*:*') &&
+      asList(s.Resource).includes('*')
+    );
+  });
+}
+
+export function isAllowed(
+  p: PrincipalRef,
+  arn: string | undefined,
+  params: IamNoAdminAccessParameters,
+): boolean {
+  return params.allowedPrincipals.some(
+    (a) =>
+      a === `${p.kind}/${p.name}` ||
+      (arn !== undefined && a === arn) ||
+      (a.startsWith('arn:') && a.endsWith(`:${p.kind}/${p.name}`)),
+  );
+}
+
+interface Detach {
+  principal: PrincipalRef;
+  policyArn: string;
+}
+interface DeleteInline {
+  principal: PrincipalRef;
+  policyName: string;
+}
+
+export const iamNoAdminAccess = definePolicy<IamPrincipalSnapshot, IamNoAdminAccessParameters>({
+  id: 'iam-no-admin-access',
+  title: 'No IAM user, group or role has administrator access',
+  description:
+    'A user, group or role with AdministratorAccess attached, or with an inline or customer-managed policy allowing Action "*" on Resource "*", violates, unless it is an allowed break-glass principal. A new default version of a customer-managed policy is judged on every entity it is attached to.',
+  rationale:
+    'Full administrator access turns any leaked credential or compromised workload into a full account takeover; admin rights belong to a few audited break-glass principals only.',
+  severity: 'critical',
+  pillar: 'security',
+  resourceType: IAM_PRINCIPAL,
+  triggers: [
+    'AttachUserPolicy',
+    'AttachRolePolicy',
+    'AttachGroupPolicy',
+    'PutUserPolicy',
+    'PutRolePolicy',
+    'PutGroupPolicy',
+    'CreatePolicyVersion',
+    'SetDefaultPolicyVersion',
+  ],
+  // Taking admin away can break someone's work: a human may grant an exception before the deadline.
+  defaultMode: 'approve',
+  parameters: iamNoAdminAccessParameters,
+  remediatorId: 'iam-remove-admin-access',
+  evaluate(snapshot, params) {
+    const detach: Detach[] = [];
+    const deleteInline: DeleteInline[] = [];
+    if (snapshot.kind === 'policy') {
+      const policy = snapshot.attachedPolicies[0];
+      if (policy && allowsEverything(policy.document)) {
+        for (const principal of snapshot.attachments) {
+          if (!isAllowed(principal, principal.arn, params))
+            detach.push({ principal, policyArn: policy.arn });
+        }
+      }
+    } else {
+      const principal: PrincipalRef = {
+        kind: snapshot.kind,
+        name: snapshot.name,
+        arn: snapshot.arn,
+      };
+      if (isAllowed(principal, snapshot.arn, params)) return { compliant: true };
+      for (const p of snapshot.attachedPolicies) {
+        if (ADMIN_POLICY.test(p.arn) || allowsEverything(p.document))
+          detach.push({ principal, policyArn: p.arn });
+      }
+      for (const p of snapshot.inlinePolicies) {
+        if (allowsEverything(p.document)) deleteInline.push({ principal, policyName: p.name });
+      }
+    }
+    if (detach.length === 0 && deleteInline.length === 0) return { compliant: true };
+    const elements = [
+      ...detach.map((d) => ({
+        kind: 'managed-policy-attachment',
+        id: `${d.principal.kind}/${d.principal.name}|${d.policyArn}`,
+        description: `${d.policyArn} attached to ${d.principal.kind} ${d.principal.name}`,
+      })),
+      ...deleteInline.map((d) => ({
+        kind: 'inline-policy',
+        id: `${d.principal.kind}/${d.principal.name}|${d.policyName}`,
+        description: `inline policy ${d.policyName} of ${d.principal.kind} ${d.principal.name} allows * on *`,
+      })),
+    ];
+    return {
+      compliant: false,
+      finding: {
+        message: `${snapshot.kind === 'policy' ? `Policy ${snapshot.name} allows * on * and is attached to` : `IAM ${snapshot.kind} ${snapshot.name} has administrator access:`} ${elements.map((e) => e.description).join('; ')}.`,
+        elements,
+        remedy: { detach, deleteInline },
+      },
+    };
+  },
+});

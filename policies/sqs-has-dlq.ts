@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { definePolicy } from '../src/engine/definitions';
+import { DEAD_LETTER_TAG, SQS_QUEUE, type SqsQueueSnapshot } from '../src/resources/sqs-queue';
+
+export const sqsHasDlqParameters = z.strictObject({
+  maxReceiveCount: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(5)
+    .describe('maxReceiveCount of the RedrivePolicy Rampart sets.'),
+  deadLetterSuffixes: z
+    .array(z.string().min(1))
+    .default(['-dlq', '-deadletter', '-dead-letter'])
+    .describe(
+      'Queue names ending in one of these (before `.fifo`) are dead-letter queues by convention.',
+    ),
+});
+export type SqsHasDlqParameters = z.output<typeof sqsHasDlqParameters>;
+
+/** Why a queue without a RedrivePolicy is itself a dead-letter queue, if it is one. */
+export function deadLetterRole(
+  queue: SqsQueueSnapshot,
+  params: SqsHasDlqParameters,
+): string | undefined {
+  if (queue.deadLetterSourceQueueUrls?.length) {
+    return `dead-letter queue of ${queue.deadLetterSourceQueueUrls.length} queue(s)`;
+  }
+  if (queue.tags[DEAD_LETTER_TAG]) return `tagged ${DEAD_LETTER_TAG}`;
+  const base = queue.queueName.replace(/\.fifo$/, '').toLowerCase();
+  const suffix = params.deadLetterSuffixes.find((s) => base.endsWith(s.toLowerCase()));
+  return suffix ? `named *${suffix}` : undefined;
+}
+
+export const sqsHasDlq = definePolicy<SqsQueueSnapshot, SqsHasDlqParameters>({
+  id: 'sqs-has-dlq',
+  title: 'SQS queues have a dead-letter queue',
+  description:
+    'A queue without a RedrivePolicy violates, unless it is itself a dead-letter queue (some queue redrives to it, it carries the rampart:dead-letter-queue tag, or its name ends in a dead-letter suffix).',
+  rationale:
+    'A message that can never be processed is received again and again until its retention ends, blocking FIFO groups and hiding the failure; a dead-letter queue sets it aside for inspection.',
+  severity: 'medium',
+  pillar: 'reliability',
+  resourceType: SQS_QUEUE,
+  triggers: ['CreateQueue', 'SetQueueAttributes'],
+  defaultMode: 'enforce',
+  parameters: sqsHasDlqParameters,
+  remediatorId: 'sqs-add-dlq',
+  evaluate(snapshot, params) {
+    if (snapshot.redrivePolicy) return { compliant: true };
+    if (deadLetterRole(snapshot, params)) return { compliant: true };
+    return {
+      compliant: false,
+      finding: {
+        message: `SQS queue ${snapshot.queueName} has no dead-letter queue (no RedrivePolicy).`,
+        elements: [{ kind: 'redrive-policy', description: 'no RedrivePolicy' }],
+        remedy: { maxReceiveCount: params.maxReceiveCount },
+      },
+    };
+  },
+});

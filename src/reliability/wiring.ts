@@ -1,0 +1,43 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AwsClients } from '../aws/clients';
+import type { RampartConfig } from '../config';
+import type { Catalog } from '../engine/catalog';
+import { idempotentHandling } from './idempotency';
+import { RevertBreaker } from './revert-breaker';
+
+/** The state table lives next to the Lambda, in its own region. */
+function stateClient(clients: AwsClients): DynamoDBClient {
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  return clients.get(DynamoDBClient, { region });
+}
+
+/** The revert-war breaker, when a state table is configured and the breaker is enabled. */
+export function revertBreakerFor(
+  config: RampartConfig,
+  clients: AwsClients,
+  now?: () => number,
+): RevertBreaker | undefined {
+  const { stateTable, revertBreaker } = config.reliability;
+  if (!stateTable || !revertBreaker.enabled) return undefined;
+  return new RevertBreaker({
+    client: stateClient(clients),
+    tableName: stateTable,
+    settings: revertBreaker,
+    ...(now ? { now } : {}),
+  });
+}
+
+/** Duplicate suppression around "handle one event", when a state table is configured. */
+export function idempotencyFor<R>(
+  rampart: { catalog: Catalog; config: RampartConfig; clients: AwsClients },
+  handle: (input: unknown) => Promise<R>,
+) {
+  const { stateTable, idempotency } = rampart.config.reliability;
+  if (!stateTable || !idempotency.enabled) return undefined;
+  return idempotentHandling(handle, {
+    catalog: rampart.catalog,
+    client: stateClient(rampart.clients),
+    tableName: stateTable,
+    expiresAfterSeconds: idempotency.expiresAfterSeconds,
+  });
+}

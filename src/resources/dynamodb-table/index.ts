@@ -1,0 +1,139 @@
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import type { AwsClients } from '../../aws/clients';
+import type { ResourceRef } from '../../domain';
+import {
+  defineResourceType,
+  type CloudTrailLocator,
+  type Snapshot,
+} from '../../engine/definitions';
+import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
+import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
+
+export const DYNAMODB_TABLE = 'AWS::DynamoDB::Table' as const;
+
+export interface DynamoDbTableSnapshot extends Snapshot {
+  type: typeof DYNAMODB_TABLE;
+  tableName: string;
+  /**
+   * Server-side encryption. `sseType` absent (no SSEDescription, or status DISABLED) means the
+   * AWS-owned key; `KMS` means an AWS-managed or customer-managed KMS key.
+   */
+  sse: { status?: string; sseType?: string; kmsKeyArn?: string };
+  /** Global table (2019.11.21) replicas in other regions and their KMS key, if any. */
+  replicas: { region: string; kmsKeyId?: string; status?: string }[];
+}
+
+/** SSE with KMS is on, or being switched on (UpdateTable makes it UPDATING for a while). */
+const KMS_STATUSES = new Set(['ENABLED', 'ENABLING', 'UPDATING']);
+
+export function isKmsEncrypted(sse: DynamoDbTableSnapshot['sse']): boolean {
+  return sse.sseType === 'KMS' && (sse.status === undefined || KMS_STATUSES.has(sse.status));
+}
+
+export function dynamoDbTableRef(account: string, region: string, tableName: string): ResourceRef {
+  return refOf(
+    DYNAMODB_TABLE,
+    account,
+    region,
+    tableName,
+    (p) => `arn:${p}:dynamodb:${region}:${account}:table/${tableName}`,
+  );
+}
+
+/** Tables may be named by ARN since 2024; the name is what the API and the snapshot use. */
+function tableName(raw: string): string {
+  return nameFromArnOrName(raw, ':table/').split('/')[0]!;
+}
+
+const byTableName =
+  (...paths: string[]): CloudTrailLocator =>
+  (record, where) => [
+    { type: DYNAMODB_TABLE, ...where, id: tableName(requiredString(record, paths)) },
+  ];
+
+export function tableSnapshot(
+  account: string,
+  region: string,
+  table: Pick<TableDescription, 'TableName' | 'SSEDescription' | 'Replicas'>,
+): DynamoDbTableSnapshot {
+  const name = table.TableName!;
+  const sse = table.SSEDescription;
+  return {
+    type: DYNAMODB_TABLE,
+    ref: dynamoDbTableRef(account, region, name),
+    tableName: name,
+    sse: {
+      ...(sse?.Status ? { status: sse.Status } : {}),
+      ...(sse?.SSEType ? { sseType: sse.SSEType } : {}),
+      ...(sse?.KMSMasterKeyArn ? { kmsKeyArn: sse.KMSMasterKeyArn } : {}),
+    },
+    replicas: (table.Replicas ?? [])
+      .filter((r) => r.RegionName && r.RegionName !== region)
+      .map((r) => ({
+        region: r.RegionName!,
+        ...(r.KMSMasterKeyId ? { kmsKeyId: r.KMSMasterKeyId } : {}),
+        ...(r.ReplicaStatus ? { status: r.ReplicaStatus } : {}),
+      })),
+  };
+}
+
+export async function readTable(
+  clients: AwsClients,
+  scope: { account: string; region: string },
+  name: string,
+): Promise<DynamoDbTableSnapshot | undefined> {
+  try {
+    const out = await clients
+      .get(DynamoDBClient, scope)
+      .send(new DescribeTableCommand({ TableName: name }));
+    return out.Table ? tableSnapshot(scope.account, scope.region, out.Table) : undefined;
+  } catch (error) {
+    if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
+    throw error;
+  }
+}
+
+/** Config's item is DescribeTable in camelCase: `ssedescription` / `sSEDescription` vary. */
+function fromConfigItem(item: ConfigurationItem): DynamoDbTableSnapshot {
+  const c = item.configuration;
+  const sse = (configValue(c, 'sseDescription') ?? {}) as Record<string, unknown>;
+  const replicas = (configValue(c, 'replicas') ?? []) as Record<string, unknown>[];
+  return tableSnapshot(item.account, item.region, {
+    TableName: configString(c, 'tableName') ?? item.resourceName ?? item.resourceId,
+    SSEDescription: {
+      Status: configString(sse, 'status') as never,
+      SSEType: configString(sse, 'sseType') as never,
+      KMSMasterKeyArn: configString(sse, 'kmsMasterKeyArn'),
+    },
+    Replicas: replicas.map((r) => ({
+      RegionName: configString(r, 'regionName'),
+      KMSMasterKeyId: configString(r, 'kmsMasterKeyId'),
+      ReplicaStatus: configString(r, 'replicaStatus') as never,
+    })),
+  });
+}
+
+export const dynamoDbTableType = defineResourceType<DynamoDbTableSnapshot>({
+  type: DYNAMODB_TABLE,
+  eventSource: 'dynamodb.amazonaws.com',
+  cloudTrail: {
+    CreateTable: byTableName('request.tableName', 'response.tableDescription.tableName'),
+    // The documented UpdateTable record names the table only in its response.
+    UpdateTable: byTableName('request.tableName', 'response.tableDescription.tableName'),
+    RestoreTableFromBackup: byTableName(
+      'request.targetTableName',
+      'response.tableDescription.tableName',
+    ),
+    RestoreTableToPointInTime: byTableName(
+      'request.targetTableName',
+      'response.tableDescription.tableName',
+    ),
+  },
+  readActions: ['dynamodb:DescribeTable'],
+  collect: (clients, locator) => readTable(clients, locator, locator.id ?? locator.name!),
+  fromConfigItem,
+});

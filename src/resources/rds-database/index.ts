@@ -1,0 +1,146 @@
+import {
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import type { ResourceRef } from '../../domain';
+import {
+  defineResourceType,
+  type CloudTrailLocator,
+  type Snapshot,
+} from '../../engine/definitions';
+import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
+import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
+
+/**
+ * DB instances and Aurora/Multi-AZ clusters share one policy, so one Rampart resource type
+ * covers both; each snapshot's ref carries the concrete CloudFormation type.
+ */
+export const RDS_DATABASE = 'AWS::RDS::Database' as const;
+export const RDS_KINDS = {
+  instance: { cfnType: 'AWS::RDS::DBInstance', arnKind: 'db' },
+  cluster: { cfnType: 'AWS::RDS::DBCluster', arnKind: 'cluster' },
+} as const;
+export type RdsKind = keyof typeof RDS_KINDS;
+
+export interface RdsDatabaseSnapshot extends Snapshot {
+  type: typeof RDS_DATABASE;
+  kind: RdsKind;
+  identifier: string;
+  engine?: string;
+  storageEncrypted: boolean;
+  kmsKeyId?: string;
+  /** Instances that belong to a cluster inherit its encryption: the cluster is judged. */
+  clusterIdentifier?: string;
+}
+
+export function rdsRef(kind: RdsKind, account: string, region: string, id: string): ResourceRef {
+  const { cfnType, arnKind } = RDS_KINDS[kind];
+  return refOf(
+    cfnType,
+    account,
+    region,
+    id,
+    (p) => `arn:${p}:rds:${region}:${account}:${arnKind}:${id}`,
+  );
+}
+
+/** Locator ids are `db:<identifier>` or `cluster:<identifier>`, like the ARN suffix. */
+const locate =
+  (kind: RdsKind, ...paths: string[]): CloudTrailLocator =>
+  (record, where) => {
+    const raw = requiredString(record, paths);
+    const marker = `:${RDS_KINDS[kind].arnKind}:`;
+    return [
+      {
+        type: RDS_DATABASE,
+        ...where,
+        id: `${RDS_KINDS[kind].arnKind}:${nameFromArnOrName(raw, marker)}`,
+      },
+    ];
+  };
+
+const instance = (...paths: string[]) => locate('instance', ...paths);
+const cluster = (...paths: string[]) => locate('cluster', ...paths);
+
+function fromConfigItem(item: ConfigurationItem): RdsDatabaseSnapshot {
+  const c = item.configuration;
+  const kind: RdsKind = item.resourceType === RDS_KINDS.cluster.cfnType ? 'cluster' : 'instance';
+  const identifier =
+    configString(c, kind === 'cluster' ? 'dBClusterIdentifier' : 'dBInstanceIdentifier') ??
+    item.resourceName ??
+    item.resourceId;
+  const encrypted = configValue(c, 'storageEncrypted');
+  const clusterId = kind === 'instance' ? configString(c, 'dBClusterIdentifier') : undefined;
+  return {
+    type: RDS_DATABASE,
+    ref: rdsRef(kind, item.account, item.region, identifier),
+    kind,
+    identifier,
+    engine: configString(c, 'engine'),
+    storageEncrypted: encrypted === true || encrypted === 'true',
+    kmsKeyId: configString(c, 'kmsKeyId'),
+    ...(clusterId ? { clusterIdentifier: clusterId } : {}),
+  };
+}
+
+export const rdsDatabaseType = defineResourceType<RdsDatabaseSnapshot>({
+  type: RDS_DATABASE,
+  eventSource: 'rds.amazonaws.com',
+  cloudTrail: {
+    CreateDBInstance: instance('request.dBInstanceIdentifier'),
+    CreateDBInstanceReadReplica: instance('request.dBInstanceIdentifier'),
+    RestoreDBInstanceFromDBSnapshot: instance('request.dBInstanceIdentifier'),
+    RestoreDBInstanceFromS3: instance('request.dBInstanceIdentifier'),
+    RestoreDBInstanceToPointInTime: instance('request.targetDBInstanceIdentifier'),
+    CreateDBCluster: cluster('request.dBClusterIdentifier'),
+    RestoreDBClusterFromSnapshot: cluster('request.dBClusterIdentifier'),
+    RestoreDBClusterFromS3: cluster('request.dBClusterIdentifier'),
+    RestoreDBClusterToPointInTime: cluster('request.dBClusterIdentifier'),
+  },
+  readActions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
+  configResourceTypes: [RDS_KINDS.instance.cfnType, RDS_KINDS.cluster.cfnType],
+  async collect(clients, locator) {
+    const [arnKind, ...rest] = (locator.id ?? '').split(':');
+    const identifier = rest.join(':');
+    const rds = clients.get(RDSClient, locator);
+    const notFound = ['DBInstanceNotFound', 'DBInstanceNotFoundFault', 'DBClusterNotFoundFault'];
+    try {
+      if (arnKind === 'cluster') {
+        const out = await rds.send(
+          new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }),
+        );
+        const c = out.DBClusters?.[0];
+        if (!c) return undefined;
+        return {
+          type: RDS_DATABASE,
+          ref: rdsRef('cluster', locator.account, locator.region, identifier),
+          kind: 'cluster',
+          identifier,
+          engine: c.Engine,
+          storageEncrypted: c.StorageEncrypted === true,
+          kmsKeyId: c.KmsKeyId,
+        };
+      }
+      const out = await rds.send(
+        new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }),
+      );
+      const i = out.DBInstances?.[0];
+      if (!i) return undefined;
+      return {
+        type: RDS_DATABASE,
+        ref: rdsRef('instance', locator.account, locator.region, identifier),
+        kind: 'instance',
+        identifier,
+        engine: i.Engine,
+        storageEncrypted: i.StorageEncrypted === true,
+        kmsKeyId: i.KmsKeyId,
+        ...(i.DBClusterIdentifier ? { clusterIdentifier: i.DBClusterIdentifier } : {}),
+      };
+    } catch (error) {
+      if (isAwsError(error, ...notFound)) return undefined;
+      throw error;
+    }
+  },
+  fromConfigItem,
+});

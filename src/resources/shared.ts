@@ -1,0 +1,55 @@
+import { partitionOf, type ResourceRef } from '../domain';
+import type { CloudTrailRecord } from '../events/cloudtrail';
+import { pathValue } from '../events/cloudtrail';
+import { MalformedEventError } from '../events/errors';
+
+/** A non-empty string at a path of requestParameters/responseElements, else undefined. */
+export function stringAt(root: unknown, path: readonly string[]): string | undefined {
+  const v = pathValue(root, path);
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/**
+ * The first non-empty string among candidate paths of a record (`request.x` reads
+ * requestParameters, `response.x` responseElements); throws naming the first path otherwise.
+ */
+export function requiredString(record: CloudTrailRecord, candidates: readonly string[]): string {
+  for (const candidate of candidates) {
+    const [where, ...path] = candidate.split('.');
+    const root = where === 'request' ? record.requestParameters : record.responseElements;
+    const value = stringAt(root, path);
+    if (value) return value;
+  }
+  const field = (c: string) =>
+    `detail.${c.replace(/^request\./, 'requestParameters.').replace(/^response\./, 'responseElements.')}`;
+  const [first, ...others] = candidates.map(field);
+  throw new MalformedEventError(
+    first!,
+    others.length > 0 ? `is missing (and so is ${others.join(', ')})` : 'is missing',
+    record.eventID,
+  );
+}
+
+/** The last `/`- or `:`-separated segment of an ARN (or the value itself when it is a name). */
+export function nameFromArnOrName(value: string, marker: string): string {
+  if (!value.startsWith('arn:')) return value;
+  const at = value.indexOf(marker);
+  return at === -1 ? value.slice(value.lastIndexOf(':') + 1) : value.slice(at + marker.length);
+}
+
+export function refOf(
+  type: string,
+  account: string,
+  region: string,
+  id: string,
+  arn: (partition: string) => string,
+): ResourceRef {
+  const partition = partitionOf(region);
+  return { partition, account, region, type, id, arn: arn(partition) };
+}
+
+/** True for an SDK error of one of the given names (`ResourceNotFoundException`, ...). */
+export function isAwsError(error: unknown, ...names: string[]): boolean {
+  const e = error as { name?: string; Code?: string; code?: string } | null;
+  return !!e && names.some((n) => e.name === n || e.Code === n || e.code === n);
+}

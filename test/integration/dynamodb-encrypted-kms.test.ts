@@ -1,0 +1,77 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRampart, type Rampart } from '../../src/app';
+import { cloudTrailEnvelope } from '../support/cloudtrail';
+import { RecordingClients } from '../support/recording-clients';
+
+const REGION = 'ca-central-1'; // this file's own region in the shared moto server
+
+// The write itself (UpdateTable SSESpecification) is ignored by moto and is tested with a
+// mocked client in test/remediators/dynamodb-enable-kms.test.ts; this file covers reading.
+describe('DynamoDB tables are judged from a fresh DescribeTable (moto)', () => {
+  let rampart: Rampart;
+  let clients: RecordingClients;
+  let ddb: DynamoDBClient;
+
+  beforeAll(() => {
+    clients = new RecordingClients({ maxAttempts: 2 });
+    rampart = createRampart({ clients });
+    ddb = new DynamoDBClient({ region: REGION });
+  });
+  afterAll(() => {
+    clients.destroy();
+    ddb.destroy();
+  });
+
+  const createTable = (name: string, kms: boolean) =>
+    ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        ...(kms ? { SSESpecification: { Enabled: true, SSEType: 'KMS' } } : {}),
+      }),
+    );
+  const event = (name: string, withKms: boolean) =>
+    cloudTrailEnvelope(
+      {
+        eventSource: 'dynamodb.amazonaws.com',
+        eventName: 'CreateTable',
+        requestParameters: {
+          tableName: name,
+          ...(withKms ? { sSESpecification: { enabled: true, sSEType: 'KMS' } } : {}),
+        },
+        responseElements: { tableDescription: { tableName: name } },
+      },
+      { region: REGION },
+    );
+
+  it('finds a KMS table compliant with one read and no write', async () => {
+    await createTable('kms-table', true);
+    clients.reset();
+    const result = await rampart.evaluator.handleEvent(event('kms-table', true));
+    expect(result.status === 'handled' && result.resources[0]!.outcomes[0]!.status).toBe(
+      'already-compliant',
+    );
+    expect(clients.calls).toEqual(['DescribeTableCommand']);
+  });
+
+  it('in dry-run reports an AWS-owned-key table as a violation and writes nothing', async () => {
+    await createTable('owned-table', false);
+    clients.reset();
+    const result = await rampart.evaluator.handleEvent(event('owned-table', false), {
+      dryRun: true,
+    });
+    expect(result.status === 'handled' && result.resources[0]).toMatchObject({
+      resource: { type: 'AWS::DynamoDB::Table', id: 'owned-table' },
+      decisions: [{ policyId: 'dynamodb-encrypted-kms', action: 'dry-run' }],
+    });
+    expect(clients.writes()).toEqual([]);
+  });
+
+  it('reports a table that no longer exists as not-found', async () => {
+    const result = await rampart.evaluator.handleEvent(event('gone-table', false));
+    expect(result.status === 'handled' && result.resources[0]!.status).toBe('not-found');
+  });
+});

@@ -1,0 +1,141 @@
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ListQueueTagsCommand,
+  ListQueuesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRampart, type Rampart } from '../../src/app';
+import { cloudTrailEnvelope } from '../support/cloudtrail';
+import { RecordingClients } from '../support/recording-clients';
+
+const REGION = 'ap-southeast-2'; // this file's own region in the shared moto server
+
+describe('queues without a dead-letter queue get one (moto)', () => {
+  let rampart: Rampart;
+  let clients: RecordingClients;
+  let sqs: SQSClient;
+
+  beforeAll(() => {
+    clients = new RecordingClients({ maxAttempts: 2 });
+    rampart = createRampart({ clients, config: undefined });
+    sqs = new SQSClient({ region: REGION });
+  });
+  afterAll(() => {
+    rampart.clients.destroy();
+    sqs.destroy();
+  });
+
+  const createQueueEvent = (name: string, url: string) =>
+    cloudTrailEnvelope(
+      {
+        eventSource: 'sqs.amazonaws.com',
+        eventName: 'CreateQueue',
+        requestParameters: { queueName: name },
+        responseElements: { queueUrl: url },
+      },
+      { region: REGION },
+    );
+
+  async function allQueues() {
+    const urls = (await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [];
+    const out: Record<string, unknown> = {};
+    for (const url of urls.sort()) {
+      const attrs = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }),
+      );
+      out[url] = attrs.Attributes;
+    }
+    return out;
+  }
+
+  it('creates <name>-dlq.fifo with the same encryption and sets RedrivePolicy, touching nothing else; then is a no-op', async () => {
+    const bystander = await sqs.send(new CreateQueueCommand({ QueueName: 'bystander' }));
+    const created = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: 'orders.fifo',
+        Attributes: {
+          FifoQueue: 'true',
+          KmsMasterKeyId: 'alias/orders',
+          KmsDataKeyReusePeriodSeconds: '600',
+        },
+      }),
+    );
+    const bystanderBefore = (await allQueues())[bystander.QueueUrl!];
+
+    const result = await rampart.evaluator.handleEvent(
+      createQueueEvent('orders.fifo', created.QueueUrl!),
+    );
+    expect(result.status).toBe('handled');
+    if (result.status !== 'handled') return;
+    const outcome = result.resources[0]!.outcomes[0]!;
+    expect(outcome).toMatchObject({ policyId: 'sqs-has-dlq', status: 'reverted' });
+    expect(outcome.changes).toEqual([
+      'created dead-letter queue orders-dlq.fifo',
+      expect.stringMatching(
+        /^set RedrivePolicy of orders.fifo to orders-dlq.fifo \(maxReceiveCount 5\)$/,
+      ),
+    ]);
+
+    const queues = await allQueues();
+    const dlqUrl = Object.keys(queues).find((u) => u.endsWith('/orders-dlq.fifo'))!;
+    const dlq = queues[dlqUrl] as Record<string, string>;
+    expect(dlq).toMatchObject({
+      FifoQueue: 'true',
+      KmsMasterKeyId: 'alias/orders',
+      KmsDataKeyReusePeriodSeconds: '600',
+      MessageRetentionPeriod: '1209600',
+    });
+    const tags = await sqs.send(new ListQueueTagsCommand({ QueueUrl: dlqUrl }));
+    expect(tags.Tags?.['rampart:dead-letter-queue']).toBe(
+      (queues[created.QueueUrl!] as Record<string, string>).QueueArn,
+    );
+    expect(
+      JSON.parse((queues[created.QueueUrl!] as Record<string, string>).RedrivePolicy!),
+    ).toEqual({
+      deadLetterTargetArn: dlq.QueueArn,
+      maxReceiveCount: 5,
+    });
+    expect(queues[bystander.QueueUrl!]).toEqual(bystanderBefore);
+    expect(Object.keys(queues)).toHaveLength(3);
+
+    // Same event again, and the new DLQ's own CreateQueue: read-only, nothing written.
+    clients.reset();
+    const again = await rampart.evaluator.handleEvent(
+      createQueueEvent('orders.fifo', created.QueueUrl!),
+    );
+    expect(again.status === 'handled' && again.resources[0]!.outcomes[0]!.status).toBe(
+      'already-compliant',
+    );
+    const dlqEvent = await rampart.evaluator.handleEvent(
+      createQueueEvent('orders-dlq.fifo', dlqUrl),
+    );
+    expect(dlqEvent.status === 'handled' && dlqEvent.resources[0]!.outcomes[0]!.status).toBe(
+      'already-compliant',
+    );
+    expect(clients.calls.length).toBeGreaterThan(0);
+    expect(clients.writes()).toEqual([]);
+    expect(await allQueues()).toEqual(queues);
+  });
+
+  it('reuses an existing <name>-dlq as it is instead of creating or changing it', async () => {
+    const source = await sqs.send(new CreateQueueCommand({ QueueName: 'payments' }));
+    const existing = await sqs.send(
+      new CreateQueueCommand({ QueueName: 'payments-dlq', Attributes: { VisibilityTimeout: '5' } }),
+    );
+    const result = await rampart.evaluator.handleEvent(
+      createQueueEvent('payments', source.QueueUrl!),
+    );
+    expect(result.status === 'handled' && result.resources[0]!.outcomes[0]!.changes).toEqual([
+      'set RedrivePolicy of payments to payments-dlq (maxReceiveCount 5)',
+    ]);
+    const dlq = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: existing.QueueUrl!, AttributeNames: ['All'] }),
+    );
+    expect(dlq.Attributes).toMatchObject({
+      VisibilityTimeout: '5',
+      MessageRetentionPeriod: '345600',
+    });
+  });
+});
