@@ -85,7 +85,8 @@ export const iamNoAdminAccess = definePolicy<IamPrincipalSnapshot, IamNoAdminAcc
     'CreatePolicyVersion',
     'SetDefaultPolicyVersion',
   ],
-  defaultMode: 'notify',
+  // Taking admin away can break someone's work: a human may grant an exception before the deadline.
+  defaultMode: 'approve',
   parameters: iamNoAdminAccessParameters,
   remediatorId: 'iam-remove-admin-access',
   evaluate(snapshot, params) {

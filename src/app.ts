@@ -3,6 +3,7 @@ import { AwsClients, type AwsClientsOptions } from './aws/clients';
 import { defaultCatalog } from './catalog';
 import { loadConfig, type RampartConfig } from './config';
 import { Evaluator, type Reporter } from './engine/evaluator';
+import { humanLoopFromEnv, type HumanLoop } from './slack/wiring';
 import { revertBreakerFor } from './reliability/wiring';
 
 export interface RampartOptions {
@@ -15,6 +16,8 @@ export interface RampartOptions {
   clientOptions?: AwsClientsOptions;
   audit?: AuditLog;
   reporters?: Reporter[];
+  /** Exceptions, approval deadlines, Slack and SNS notices; from the environment unless given. */
+  humanLoop?: HumanLoop;
   /** Clock of the evaluator and the revert-war breaker (simulated time in scenarios). */
   now?: () => number;
 }
@@ -25,15 +28,18 @@ export function createRampart(options: RampartOptions = {}) {
   const config = options.config ?? loadConfig(catalog, options.configPath);
   const clients = options.clients ?? new AwsClients(options.clientOptions);
   const audit = options.audit ?? new AuditLog(createLogger({ stream: options.logStream }));
+  const humanLoop = options.humanLoop ?? humanLoopFromEnv({ catalog, config, clients });
   const evaluator = new Evaluator({
     catalog,
     config,
     clients,
     audit,
-    reporters: options.reporters,
+    reporters: options.reporters ?? humanLoop.reporters,
+    exceptions: humanLoop.exceptions,
+    approvals: humanLoop.approvals,
     remediationGuard: revertBreakerFor(config, clients, options.now),
     now: options.now,
   });
-  return { catalog, config, clients, audit, evaluator };
+  return { catalog, config, clients, audit, evaluator, humanLoop };
 }
 export type Rampart = ReturnType<typeof createRampart>;

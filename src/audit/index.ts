@@ -7,6 +7,7 @@ export const AUDIT_KINDS = [
   'decision',
   'outcome',
   'report-failed',
+  'human-action',
   'not-found',
   'record-failed',
 ] as const;
@@ -100,6 +101,21 @@ export class AuditLog {
       reporter,
       error,
     });
+  }
+
+  /**
+   * What a human did in Slack (exception requested, approved, revoked, revert asked) and
+   * every refusal (not an approver, own request, bad scope), with who and on what.
+   */
+  humanAction(
+    action: string,
+    fields: { user: string; refused?: string; [key: string]: unknown },
+  ): void {
+    this.write(
+      `human action: ${action}${fields.refused ? ' (refused)' : ''}`,
+      fields.refused ? 'warn' : 'info',
+      { audit: 'human-action', action, ...fields },
+    );
   }
 
   /** The event named a resource that no longer exists: nothing to judge or revert. */

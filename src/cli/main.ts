@@ -181,6 +181,26 @@ export function buildProgram(): Command {
         process.exitCode = await simulateCommand(paths, opts);
       },
     );
+  program
+    .command('slack')
+    .description(
+      'Run the Slack app locally (events, interactivity and /rampart on /slack/events); needs SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and RAMPART_EXCEPTIONS_TABLE',
+    )
+    .requiredOption('-p, --port <port>', 'port to listen on', (v) => {
+      const port = Number(v);
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        throw new CliUsageError(`--port must be a port number (1-65535), got ${JSON.stringify(v)}`);
+      return port;
+    })
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('-c, --config <path>', 'configuration file (default: rampart.config.yaml if present)')
+    .action(async (opts: { port: number; host: string; config?: string }) => {
+      const { startLocalSlackApp } = await import('../slack/local');
+      const server = await startLocalSlackApp({ ...opts, configPath: opts.config });
+      process.stderr.write(`rampart: Slack app listening on ${server.url}\n`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await server.stop();
+    });
   return program;
 }
 
@@ -193,13 +213,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    const known = [
-      CliUsageError,
-      MalformedEventError,
-      ConfigError,
-      TemplateError,
-      ReplayInputError,
-    ].some((cls) => error instanceof cls);
+    const known =
+      [CliUsageError, MalformedEventError, ConfigError, TemplateError, ReplayInputError].some(
+        (cls) => error instanceof cls,
+      ) || ['SlackCredentialsError', 'SlackWiringError'].includes((error as Error).name);
     process.stderr.write(`rampart: ${known ? (error as Error).message : errorMessage(error)}\n`);
     return known ? EXIT.usage : EXIT.problem;
   }

@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { MODES, type Mode } from '../domain';
 import type { Catalog } from '../engine/catalog';
+import { slackConfigSchema, type SlackConfig } from './slack';
 import { reliabilitySchema, reliabilitySettings, type ReliabilitySettings } from './reliability';
 
 export class ConfigError extends Error {
@@ -29,6 +30,8 @@ export interface RampartConfig {
   ownRole: { arns: string[]; namePrefixes: string[] };
   /** Every catalog policy, with defaults filled in. */
   policies: Record<string, PolicySettings>;
+  /** Slack notices and exception approvals; absent when Slack is not configured. */
+  slack?: SlackConfig;
   /** Duplicate suppression and the revert-war breaker (src/config/reliability.ts). */
   reliability: ReliabilitySettings;
 }
@@ -58,6 +61,7 @@ function configSchema(catalog: Catalog) {
       })
       .optional(),
     policies: z.strictObject(policyShape).optional(),
+    slack: slackConfigSchema.optional(),
     reliability: reliabilitySchema.optional(),
   });
 }
@@ -144,6 +148,7 @@ export function parseConfig(
       namePrefixes: doc.ownRole?.namePrefixes ?? DEFAULT_OWN_ROLE_PREFIXES,
     },
     policies,
+    ...(doc.slack ? { slack: doc.slack } : {}),
     reliability: reliabilitySettings(doc.reliability, env),
   };
 }

@@ -4,6 +4,7 @@ import type { EventResult } from '../engine/evaluator';
 import { errorMessage } from '../errors';
 import { startMoto } from '../local/moto';
 import { demoScenarios, emulatorGaps } from './scenarios';
+import { runSlackDemo } from './slack';
 
 const ACCOUNT = '123456789012'; // moto's default account
 const REGION = 'us-east-1';
@@ -115,6 +116,15 @@ async function main(): Promise<number> {
     for (const [policyId, why] of Object.entries(emulatorGaps)) {
       print();
       print(bold(`▶ ${policyId}`) + yellow(` — not shown: ${why}`));
+    }
+    print();
+    print(bold('▶ Slack') + ' — a reverted notice and an approval flow, as Slack shows them');
+    try {
+      const slack = await runSlackDemo({ clients, account: ACCOUNT, region: REGION }, print);
+      totals.failed += slack.failed;
+    } catch (error) {
+      totals.failed++;
+      print(red(`  failed    ${errorMessage(error)}`));
     }
   } finally {
     clients.destroy();

@@ -13,7 +13,8 @@ export interface Actor {
 
 /** The triggering event, reduced to what the audit trail and notices need. */
 export interface TriggerEvent {
-  source: 'cloudtrail' | 'config' | 'sweep' | 'manual';
+  /** `approval`: an approval deadline fired, or a human chose to revert now. */
+  source: 'cloudtrail' | 'config' | 'sweep' | 'manual' | 'approval';
   eventId: string;
   eventName: string;
   eventSource: string;

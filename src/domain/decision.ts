@@ -1,6 +1,6 @@
 import type { Violation } from './violation';
 
-export const MODES = ['enforce', 'notify', 'dry-run'] as const;
+export const MODES = ['enforce', 'approve', 'notify', 'dry-run'] as const;
 /** How a policy acts on a violation, chosen per policy in configuration. */
 export type Mode = (typeof MODES)[number];
 
@@ -8,9 +8,15 @@ export type Mode = (typeof MODES)[number];
 export interface Decision {
   policyId: string;
   mode: Mode;
-  /** `remediate`: run the remediator; `notify`: tell humans only; `dry-run`: report what would be done. */
-  action: 'remediate' | 'notify' | 'dry-run';
+  /**
+   * `remediate`: run the remediator; `notify`: tell humans only; `dry-run`: report what would
+   * be done; `await-approval`: leave it until a deadline unless an exception is approved;
+   * `excepted`: an active exception covers it, nothing is done.
+   */
+  action: 'remediate' | 'notify' | 'dry-run' | 'await-approval' | 'excepted';
   remediatorId?: string;
+  /** The exception that covers the violation (action `excepted`). */
+  exceptionId?: string;
   reason: string;
   violation: Violation;
 }
@@ -21,6 +27,8 @@ export const OUTCOME_STATUSES = [
   'notified',
   'dry-run',
   'failed',
+  'awaiting-approval',
+  'excepted',
   /** The revert-war breaker tripped on this violation: not reverted, humans are told once. */
   'escalated',
   /** Not reverted because the breaker is open (after an escalation, until its cool-down). */
@@ -52,6 +60,9 @@ export interface Outcome {
   after?: unknown;
   timings: OutcomeTimings;
   error?: string;
+  /** ISO-8601 time the violation is reverted unless an exception is approved (`awaiting-approval`). */
+  approvalDeadline?: string;
+  exceptionId?: string;
   /** Why a remediation was held back (`escalated`, `suppressed`). */
   reason?: string;
 }

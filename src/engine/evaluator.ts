@@ -23,6 +23,13 @@ import {
 } from '../events/cloudtrail';
 import type { ConfigItemChange } from '../events/config-item';
 import { MalformedEventError } from '../events/errors';
+import {
+  approvalDeadlineOf,
+  approvalIdOf,
+  type ApprovalDeadline,
+  type ApprovalDeadlines,
+} from '../exceptions/deadline';
+import type { ExceptionLookup } from '../exceptions/store';
 import type { Catalog } from './catalog';
 import { CONFIG_EVENT_NAME, routeConfigItemChange } from './config-input';
 import type { AnyPolicy, AnyResourceType, Snapshot } from './definitions';
@@ -35,6 +42,7 @@ export const SKIP_CODES = [
   'ignored-event',
   'no-trigger',
   'own-change',
+  'policy-gone',
   // AWS Config input (see config-input.ts)
   'resource-deleted',
   'not-recorded',
@@ -66,6 +74,8 @@ export type EventResult =
 export interface HandleOptions {
   /** Report what would be done; write nothing to AWS whatever the configured modes. */
   dryRun?: boolean;
+  /** Mode `approve`: the wait is over (deadline passed, or a human asked to revert now). */
+  approvalOver?: ApprovalDeadline['reason'];
 }
 
 /** Everything known about one policy on one resource once the engine is done with it. */
@@ -109,6 +119,10 @@ export interface EvaluatorDeps {
   clients: AwsClients;
   audit: AuditLog;
   reporters?: readonly Reporter[];
+  /** Active exceptions (granted in Slack): a covered violation is `excepted`. */
+  exceptions?: ExceptionLookup;
+  /** Mode `approve` schedules its deadline here; without it, `approve` reverts at once. */
+  approvals?: ApprovalDeadlines;
   remediationGuard?: RemediationGuard;
   /** Injected for tests; defaults to Date.now. */
   now?: () => number;
@@ -146,6 +160,12 @@ export class Evaluator {
     const receivedAt = this.now();
     const parsed = parseEvent(input);
     if (parsed.kind === 'other') {
+      const deadline = approvalDeadlineOf(
+        parsed.envelope.detailType,
+        parsed.detail,
+        parsed.envelope.id,
+      );
+      if (deadline) return this.handleApprovalOver(deadline, receivedAt, options);
       return this.skip(
         parsed.envelope.id,
         undefined,
@@ -184,6 +204,43 @@ export class Evaluator {
       eventName: record.eventName,
       trigger,
       resources,
+    };
+  }
+
+  /** An approval deadline fired (or "Revert now"): re-judge that one policy on that resource now. */
+  private async handleApprovalOver(
+    deadline: ApprovalDeadline,
+    receivedAt: number,
+    options: HandleOptions,
+  ): Promise<EventResult> {
+    const { trigger: original, resource, policyId } = deadline;
+    const type = this.deps.catalog.resourceTypes.get(resource.type);
+    const policy = this.deps.catalog.policies.get(policyId);
+    if (!type || !policy || !this.deps.config.policies[policyId]?.enabled) {
+      return this.skip(
+        original.eventId,
+        original.eventName,
+        'policy-gone',
+        `approval ${deadline.approvalId}: policy ${policyId} is no longer enabled for ${resource.type}`,
+      );
+    }
+    const trigger: TriggerEvent = { ...original, source: 'approval' };
+    const locator: ResourceLocator = {
+      type: type.type,
+      account: resource.account,
+      region: resource.region,
+      id: resource.id,
+    };
+    const result = await this.handleResource(type, [policy], locator, trigger, receivedAt, {
+      ...options,
+      approvalOver: deadline.reason,
+    });
+    return {
+      status: 'handled',
+      eventId: trigger.eventId,
+      eventName: trigger.eventName,
+      trigger,
+      resources: [result],
     };
   }
 
@@ -336,7 +393,35 @@ export class Evaluator {
         await this.report({ trigger, resource: snapshot.ref, evaluation, outcome });
         continue;
       }
-      const decision = this.decide(policy, evaluation.violation, options);
+      let decision: Decision;
+      try {
+        const exception = await this.deps.exceptions?.find(
+          evaluation.violation,
+          snapshot,
+          this.now(),
+        );
+        decision = exception
+          ? {
+              ...this.decide(policy, evaluation.violation, options),
+              action: 'excepted',
+              exceptionId: exception.id,
+              reason: `exception ${exception.id} approved by ${exception.approver} until ${exception.expiresAt}`,
+            }
+          : this.decide(policy, evaluation.violation, options);
+      } catch (error) {
+        // Unknown exceptions: neither revert (one may exist) nor pass silently; retry.
+        const outcome: Outcome = {
+          policyId: policy.id,
+          status: 'failed',
+          changes: [],
+          error: `cannot read exceptions: ${errorMessage(error)}`,
+          timings: { eventTime: trigger.eventTime, receivedAt: new Date(receivedAt).toISOString() },
+        };
+        result.outcomes.push(outcome);
+        this.deps.audit.outcome(trigger, snapshot.ref, outcome);
+        await this.report({ trigger, resource: snapshot.ref, evaluation, outcome });
+        continue;
+      }
       result.decisions.push(decision);
       this.deps.audit.decision(trigger, decision);
       const outcome = await this.execute(decision, snapshot, trigger, receivedAt);
@@ -397,6 +482,27 @@ export class Evaluator {
         reason: 'no in-place remediation exists for this policy',
       };
     }
+    if (mode === 'approve') {
+      if (options.approvalOver === 'revert-now')
+        return { ...base, action: 'remediate', reason: 'a human asked to revert now' };
+      if (options.approvalOver === 'deadline')
+        return {
+          ...base,
+          action: 'remediate',
+          reason: 'approval deadline passed without an exception',
+        };
+      if (!this.deps.approvals)
+        return {
+          ...base,
+          action: 'remediate',
+          reason: 'policy mode is approve, but no deadline scheduler is configured: reverting now',
+        };
+      return {
+        ...base,
+        action: 'await-approval',
+        reason: 'policy mode is approve: waiting for an exception until the deadline',
+      };
+    }
     return { ...base, action: 'remediate', reason: 'policy mode is enforce' };
   }
 
@@ -413,6 +519,23 @@ export class Evaluator {
     const base = { policyId: decision.policyId, remediatorId: decision.remediatorId, timings };
     if (decision.action === 'notify') {
       return { ...base, status: 'notified', changes: [] };
+    }
+    if (decision.action === 'excepted') {
+      return { ...base, status: 'excepted', changes: [], exceptionId: decision.exceptionId };
+    }
+    if (decision.action === 'await-approval') {
+      try {
+        const approvalDeadline = await this.deps.approvals!.schedule({
+          approvalId: approvalIdOf(trigger.eventId, decision.policyId, snapshot.ref.arn),
+          policyId: decision.policyId,
+          resource: snapshot.ref,
+          trigger,
+          now: this.now(),
+        });
+        return { ...base, status: 'awaiting-approval', changes: [], approvalDeadline };
+      } catch (error) {
+        return { ...base, status: 'failed', changes: [], error: errorMessage(error) };
+      }
     }
     if (decision.action === 'dry-run') {
       return {

@@ -91,7 +91,7 @@ describe('npx rampart handle', () => {
         '--config',
         file('c.yaml', 'policies:\n  sg-no-public-ingress:\n    mode: on\n'),
       ],
-      /mode: invalid value; allowed: "enforce"\|"notify"\|"dry-run"/,
+      /mode: invalid value; allowed: "enforce"\|"approve"\|"notify"\|"dry-run"/,
     ],
     [['handle'], /missing required argument/],
   ])('exits 2 with a message naming the problem: %j', (args, message) => {

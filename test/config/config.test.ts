@@ -68,13 +68,13 @@ describe('configuration', () => {
 
   it('names an invalid value and the allowed values', () => {
     expect(problems({ policies: { 'sg-no-public-ingress': { mode: 'enforced' } } })).toEqual([
-      'policies.sg-no-public-ingress.mode: invalid value; allowed: "enforce"|"notify"|"dry-run"',
+      'policies.sg-no-public-ingress.mode: invalid value; allowed: "enforce"|"approve"|"notify"|"dry-run"',
     ]);
   });
 
   it('names an unknown key and the allowed keys, at every level', () => {
     expect(problems({ polices: {} })).toEqual([
-      'polices: unknown key; allowed: version, ownRole, policies, reliability',
+      'polices: unknown key; allowed: version, ownRole, policies, slack, reliability',
     ]);
     expect(problems({ policies: { 'sg-open': {} } })[0]).toMatch(
       /^policies\.sg-open: unknown key; allowed: .*sg-no-public-ingress/,

@@ -13,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRampart, type Rampart } from '../../src/app';
+import { defaultCatalog } from '../../src/catalog';
+import { parseConfig } from '../../src/config';
 import { MalformedEventError } from '../../src/events/errors';
 import { RecordingClients } from '../support/recording-clients';
 import { REPO_ROOT, SAMPLES_DIR } from '../support/samples';
@@ -188,7 +190,14 @@ describe('AWS Config "Configuration Item Change" input', () => {
 describe('oversized configuration items (Config mocked: moto knows only S3, IAM and SNS history)', () => {
   const config = mockClient(ConfigServiceClient);
   const clients = new RecordingClients({ maxAttempts: 1 });
-  const rampart = createRampart({ clients });
+  // Mode notify: this file tests the Config input, not the approval flow (the default mode).
+  const rampart = createRampart({
+    clients,
+    config: parseConfig(
+      { policies: { 'iam-no-admin-access': { mode: 'notify' } } },
+      defaultCatalog(),
+    ),
+  });
   afterAll(() => {
     config.restore();
     clients.destroy();

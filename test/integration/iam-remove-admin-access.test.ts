@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRampart, type Rampart } from '../../src/app';
+import { SchedulerDeadlines } from '../../src/exceptions/deadline';
 import { defaultCatalog } from '../../src/catalog';
 import { parseConfig } from '../../src/config';
 import { cloudTrailEnvelope } from '../support/cloudtrail';
@@ -69,7 +70,18 @@ describe('admin access is taken away from IAM principals (moto, managed policies
         defaultCatalog(),
       ),
     });
-    notifying = createRampart({ clients });
+    // The default mode, approve, with its deadline scheduled in moto's EventBridge Scheduler.
+    notifying = createRampart({
+      clients,
+      humanLoop: {
+        reporters: [],
+        approvals: new SchedulerDeadlines(clients, {
+          targetArn: 'arn:aws:lambda:us-east-1:123456789012:function:rampart-evaluator',
+          roleArn: 'arn:aws:iam::123456789012:role/RampartSchedulerRole',
+          deadlineMinutes: 15,
+        }),
+      },
+    });
     iam = new IAMClient({ region: 'us-east-1' });
   });
   afterAll(() => {
@@ -90,7 +102,7 @@ describe('admin access is taken away from IAM principals (moto, managed policies
     inline: (await iam.send(new ListUserPoliciesCommand({ UserName: name }))).PolicyNames?.sort(),
   });
 
-  it('by default only notifies: AdministratorAccess stays attached', async () => {
+  it('by default awaits approval: AdministratorAccess stays attached until the deadline', async () => {
     await iam.send(
       new CreateRoleCommand({ RoleName: `${P}notify`, AssumeRolePolicyDocument: TRUST }),
     );
@@ -100,9 +112,9 @@ describe('admin access is taken away from IAM principals (moto, managed policies
       iamEvent('AttachRolePolicy', { roleName: `${P}notify`, policyArn: ADMIN }),
     );
     expect(result.status === 'handled' && result.resources[0]!.outcomes[0]!.status).toBe(
-      'notified',
+      'awaiting-approval',
     );
-    expect(clients.writes()).toEqual([]);
+    expect(clients.writes()).toEqual(['CreateScheduleCommand']); // the deadline, nothing in IAM
     expect((await rolePolicies(`${P}notify`)).attached).toEqual([ADMIN]);
   });
 

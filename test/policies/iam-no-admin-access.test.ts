@@ -157,7 +157,7 @@ describe('iam-no-admin-access', () => {
     ]);
   });
 
-  it('defaults to notify', () => {
-    expect(iamNoAdminAccess.defaultMode).toBe('notify');
+  it('defaults to approve (a Slack approval before the revert)', () => {
+    expect(iamNoAdminAccess.defaultMode).toBe('approve');
   });
 });

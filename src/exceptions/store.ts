@@ -1,0 +1,421 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import type { AwsClients } from '../aws/clients';
+import type { ResourceRef, Violation } from '../domain';
+import type { Snapshot } from '../engine/definitions';
+import {
+  ExceptionAuthorizationError,
+  ExceptionConflictError,
+  ExceptionError,
+  describeScope,
+  scopeKey,
+  validateJustification,
+  validateScope,
+  type ExceptionDurationDays,
+  type ExceptionRecord,
+  type ExceptionScope,
+  type Requester,
+} from './model';
+import { documentClient, epochSeconds, type TableRef } from './table';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Decided requests are kept this long for the record, then TTL removes them. */
+const REQUEST_RETENTION_DAYS = 90;
+
+/** An exception asked for in Slack, waiting for an approver other than the requester. */
+export interface ExceptionRequest {
+  id: string;
+  policyId: string;
+  resource: ResourceRef;
+  scope: ExceptionScope;
+  requester: string;
+  justification: string;
+  days: ExceptionDurationDays;
+  status: 'pending' | 'approved' | 'denied';
+  createdAt: string;
+  decidedBy?: string;
+  exceptionId?: string;
+  noticeId?: string;
+}
+
+export interface GrantInput {
+  policyId: string;
+  resource: ResourceRef;
+  scope: ExceptionScope;
+  requester: Requester;
+  approver: string;
+  justification: string;
+  days: ExceptionDurationDays;
+  noticeId?: string;
+}
+
+/** What the engine needs: the active exception covering a violation, if any. */
+export interface ExceptionLookup {
+  find(violation: Violation, snapshot: Snapshot, now: number): Promise<ExceptionRecord | undefined>;
+}
+
+type ExceptionItem = ExceptionRecord & { pk: string; kind: 'exception'; expiresAtEpoch: number };
+
+function isLive(item: ExceptionItem | undefined, now: number): item is ExceptionItem {
+  return item !== undefined && item.status === 'active' && Date.parse(item.expiresAt) > now;
+}
+
+/**
+ * A snapshot's tags as key → value, whether its collector keeps them as a map or as the
+ * API's `[{ Key, Value }]` list; none when it does not read tags.
+ */
+export function tagsOf(snapshot: Snapshot): Record<string, string> {
+  const raw = (snapshot as Snapshot & { tags?: unknown }).tags;
+  if (Array.isArray(raw)) {
+    return Object.fromEntries(
+      raw
+        .filter((t): t is { Key: string; Value?: string } => typeof t?.Key === 'string')
+        .map((t) => [t.Key, t.Value ?? '']),
+    );
+  }
+  if (raw && typeof raw === 'object') {
+    return Object.fromEntries(
+      Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+  }
+  return {};
+}
+
+/** Drops storage-only attributes (key, kind, TTL) from an item. */
+function withoutStorageKeys<T>(item: Record<string, unknown>): T {
+  const { pk, kind, expiresAtEpoch, ttl, ...rest } = item;
+  void [pk, kind, expiresAtEpoch, ttl];
+  return rest as T;
+}
+
+function toRecord(item: ExceptionItem): ExceptionRecord {
+  return withoutStorageKeys<ExceptionRecord>(item as unknown as Record<string, unknown>);
+}
+
+/** Exceptions and requests in DynamoDB; every state change is a conditional write. */
+export class ExceptionStore implements ExceptionLookup {
+  private readonly db: DynamoDBDocumentClient;
+
+  constructor(
+    clients: AwsClients,
+    readonly table: TableRef,
+    private readonly newId: () => string = () => randomUUID().slice(0, 8),
+  ) {
+    this.db = documentClient(clients, table);
+  }
+
+  /**
+   * The live exception for this violation: one on the resource, else one on a tag the
+   * resource carries (snapshots expose tags as `tags` when their collector reads them).
+   */
+  async find(
+    violation: Violation,
+    snapshot: Snapshot,
+    now: number,
+  ): Promise<ExceptionRecord | undefined> {
+    const { resource, policyId } = violation;
+    const tags = tagsOf(snapshot);
+    const keys = [
+      scopeKey(policyId, { kind: 'resource', arn: resource.arn }),
+      ...Object.entries(tags).map(([key, value]) =>
+        scopeKey(policyId, { kind: 'tag', account: resource.account, key, value }),
+      ),
+    ].slice(0, 100); // BatchGetItem's limit; a resource has at most 50 tags
+    const out = await this.db.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.table.name]: { Keys: keys.map((pk) => ({ pk })), ConsistentRead: true },
+        },
+      }),
+    );
+    const items = (out.Responses?.[this.table.name] ?? []) as ExceptionItem[];
+    // Resource-scoped first: it is the narrower, more deliberate grant.
+    const live = items.filter((i) => isLive(i, now));
+    const chosen = live.find((i) => i.scope.kind === 'resource') ?? live[0];
+    return chosen && toRecord(chosen);
+  }
+
+  async createRequest(input: {
+    policyId: string;
+    resource: ResourceRef;
+    scope: ExceptionScope;
+    requester: string;
+    justification: string;
+    days: ExceptionDurationDays;
+    noticeId?: string;
+    now: number;
+  }): Promise<ExceptionRequest> {
+    const request: ExceptionRequest = {
+      id: `req-${this.newId()}`,
+      policyId: input.policyId,
+      resource: input.resource,
+      scope: validateScope(input.scope, input.resource),
+      requester: input.requester,
+      justification: validateJustification(input.justification),
+      days: input.days,
+      status: 'pending',
+      createdAt: new Date(input.now).toISOString(),
+      ...(input.noticeId ? { noticeId: input.noticeId } : {}),
+    };
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table.name,
+        Item: {
+          pk: `request#${request.id}`,
+          kind: 'request',
+          ...request,
+          ttl: Math.floor(input.now / 1000) + REQUEST_RETENTION_DAYS * 86400,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return request;
+  }
+
+  async getRequest(id: string): Promise<ExceptionRequest | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { pk: `request#${id}` },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    return withoutStorageKeys<ExceptionRequest>(out.Item);
+  }
+
+  /**
+   * Approves a pending request: the request flips to approved and the exception is written
+   * in one transaction, each conditional, so a double click yields exactly one exception.
+   */
+  async approveRequest(id: string, approver: string, now: number): Promise<ExceptionRecord> {
+    const request = await this.getRequest(id);
+    if (!request) throw new ExceptionError(`exception request ${id} does not exist`, id);
+    if (request.requester === approver) {
+      throw new ExceptionAuthorizationError(
+        `nobody approves their own request: <@${approver}> asked for ${id}`,
+        id,
+      );
+    }
+    if (request.status !== 'pending') {
+      throw new ExceptionConflictError(
+        `request ${id} was already ${request.status} by <@${request.decidedBy}>`,
+        id,
+      );
+    }
+    const { items, record } = this.exceptionItems(
+      { ...request, requester: { slackUserId: request.requester }, approver },
+      now,
+    );
+    const decide = {
+      Update: {
+        TableName: this.table.name,
+        Key: { pk: `request#${id}` },
+        UpdateExpression: 'SET #status = :approved, decidedBy = :by, exceptionId = :eid',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':approved': 'approved',
+          ':pending': 'pending',
+          ':by': approver,
+          ':eid': record.id,
+        },
+      },
+    };
+    await this.transact([decide, ...items], id, (index) =>
+      index === 0
+        ? `request ${id} was already decided (a second click changes nothing)`
+        : `an active exception already covers ${describeScope(request.scope)} for ${request.policyId}`,
+    );
+    return record;
+  }
+
+  async denyRequest(id: string, by: string): Promise<ExceptionRequest> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: { pk: `request#${id}` },
+          UpdateExpression: 'SET #status = :denied, decidedBy = :by',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':denied': 'denied', ':pending': 'pending', ':by': by },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes as ExceptionRequest;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') {
+        throw new ExceptionConflictError(`request ${id} is not pending`, id);
+      }
+      throw error;
+    }
+  }
+
+  /** Grants an exception directly (an approver answering an `approve`-mode notice). */
+  async grant(input: GrantInput, now: number): Promise<ExceptionRecord> {
+    if ('slackUserId' in input.requester && input.requester.slackUserId === input.approver) {
+      throw new ExceptionAuthorizationError('nobody approves their own request', input.approver);
+    }
+    const { items, record } = this.exceptionItems(input, now);
+    await this.transact(
+      items,
+      record.id,
+      () =>
+        `an active exception already covers ${describeScope(input.scope)} for ${input.policyId}`,
+    );
+    return record;
+  }
+
+  async get(id: string): Promise<ExceptionRecord | undefined> {
+    const pointer = await this.db.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { pk: `exception-id#${id}` },
+        ConsistentRead: true,
+      }),
+    );
+    const target = pointer.Item?.target as string | undefined;
+    if (!target) return undefined;
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table.name, Key: { pk: target }, ConsistentRead: true }),
+    );
+    const item = out.Item as ExceptionItem | undefined;
+    return item && item.id === id ? toRecord(item) : undefined;
+  }
+
+  /** Revokes an active exception at once; the next event on the resource is judged without it. */
+  async revoke(id: string, by: string, now: number): Promise<ExceptionRecord> {
+    const pointer = await this.db.send(
+      new GetCommand({
+        TableName: this.table.name,
+        Key: { pk: `exception-id#${id}` },
+        ConsistentRead: true,
+      }),
+    );
+    const target = pointer.Item?.target as string | undefined;
+    if (!target) throw new ExceptionError(`exception ${id} does not exist`, id);
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: { pk: target },
+          UpdateExpression: 'SET #status = :revoked, revokedBy = :by, revokedAt = :at',
+          ConditionExpression: 'id = :id AND #status = :active AND expiresAtEpoch > :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':revoked': 'revoked',
+            ':active': 'active',
+            ':by': by,
+            ':at': new Date(now).toISOString(),
+            ':id': id,
+            ':now': Math.floor(now / 1000),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRecord(out.Attributes as ExceptionItem);
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') {
+        throw new ExceptionConflictError(`exception ${id} is not active (revoked or expired)`, id);
+      }
+      throw error;
+    }
+  }
+
+  /** Active exceptions, soonest to expire first. A scan: the table holds tens of items, not millions. */
+  async listActive(now: number, filter: { arn?: string } = {}): Promise<ExceptionRecord[]> {
+    const items: ExceptionItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    for (let page = 0; page < 100; page++) {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.table.name,
+          FilterExpression: 'kind = :exception AND #status = :active AND expiresAtEpoch > :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':exception': 'exception',
+            ':active': 'active',
+            ':now': Math.floor(now / 1000),
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...((out.Items ?? []) as ExceptionItem[]));
+      start = out.LastEvaluatedKey;
+      if (!start) break;
+    }
+    return items
+      .filter((i) => isLive(i, now))
+      .filter((i) => !filter.arn || (i.scope.kind === 'resource' && i.scope.arn === filter.arn))
+      .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))
+      .map(toRecord);
+  }
+
+  private exceptionItems(input: GrantInput, now: number) {
+    const scope = validateScope(input.scope, input.resource);
+    const expiresAt = new Date(now + input.days * DAY_MS).toISOString();
+    const record: ExceptionRecord = {
+      id: `exc-${this.newId()}`,
+      policyId: input.policyId,
+      scope,
+      status: 'active',
+      requester: input.requester,
+      approver: input.approver,
+      justification: validateJustification(input.justification),
+      createdAt: new Date(now).toISOString(),
+      expiresAt,
+      ...(input.noticeId ? { noticeId: input.noticeId } : {}),
+    };
+    const pk = scopeKey(input.policyId, scope);
+    const ttl = epochSeconds(expiresAt);
+    const items = [
+      {
+        Put: {
+          TableName: this.table.name,
+          Item: { pk, kind: 'exception', ...record, expiresAtEpoch: ttl, ttl },
+          // A revoked or expired exception on the same scope may be replaced; a live one not.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #status = :revoked OR expiresAtEpoch <= :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':revoked': 'revoked', ':now': Math.floor(now / 1000) },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table.name,
+          Item: { pk: `exception-id#${record.id}`, kind: 'exception-id', target: pk, ttl },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+    return { items, record };
+  }
+
+  private async transact(
+    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+    subject: string,
+    conflict: (index: number) => string,
+  ): Promise<void> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const index = (error.CancellationReasons ?? []).findIndex(
+          (r) => r.Code === 'ConditionalCheckFailed',
+        );
+        throw new ExceptionConflictError(conflict(Math.max(index, 0)), subject);
+      }
+      throw error;
+    }
+  }
+}
