@@ -1,3 +1,4 @@
+import { EC2Client, type IpPermission } from '@aws-sdk/client-ec2';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
@@ -17,12 +18,13 @@ import { resolveTemplate } from '../../src/cloudformation/resolved';
 import { parseTemplate } from '../../src/cloudformation/template';
 import type { Snapshot } from '../../src/engine/definitions';
 import type { ConfigurationItem } from '../../src/events/config-item';
+import { OPEN_22, PRIVATE_5432, seedSecurityGroup } from '../support/ec2';
 
 /**
  * One check, three inputs: each policy's fixtures as a live resource seeded in moto, an AWS
  * Config item and a CloudFormation resource must get the same verdict and the same offending
  * elements. Lambda functions and SNS subscriptions have no Config adapter (see
- * docs/shift-left.md), so they are compared on two inputs.
+ * docs/shift-left.md), so they are compared on two inputs. The security group is included too.
  */
 const REGION = 'ca-west-1'; // this file's own region in the shared moto server
 const ACCOUNT = '123456789012';
@@ -415,4 +417,45 @@ const user = (name: string, action: string): Case => {
 suite('iam-no-admin-access', 'AWS::IAM::Principal', [
   user(unique('reader'), 's3:GetObject'),
   user(unique('admin'), '*'),
+]);
+
+// ---------------------------------------------------------------- Security group
+const securityGroup = (name: string, permission: IpPermission): Case => ({
+  name,
+  compliant: permission.IpRanges?.[0]?.CidrIp !== '0.0.0.0/0',
+  async live() {
+    const id = await seedSecurityGroup(new EC2Client(sdk), [permission]);
+    return { type: 'AWS::EC2::SecurityGroup', id };
+  },
+  config: {
+    configuration: {
+      groupId: name,
+      ipPermissions: [
+        {
+          ipProtocol: permission.IpProtocol,
+          fromPort: permission.FromPort,
+          toPort: permission.ToPort,
+          ipv4Ranges: permission.IpRanges!.map((r) => ({ cidrIp: r.CidrIp })),
+        },
+      ],
+    },
+  },
+  cfn: {
+    Type: 'AWS::EC2::SecurityGroup',
+    Properties: {
+      GroupDescription: name,
+      SecurityGroupIngress: [
+        {
+          IpProtocol: permission.IpProtocol,
+          FromPort: permission.FromPort,
+          ToPort: permission.ToPort,
+          CidrIp: permission.IpRanges![0]!.CidrIp,
+        },
+      ],
+    },
+  },
+});
+suite('sg-no-public-ingress', 'AWS::EC2::SecurityGroup', [
+  securityGroup('private-postgres', PRIVATE_5432),
+  securityGroup('ssh-from-anywhere', OPEN_22),
 ]);
