@@ -18,6 +18,31 @@ export interface Snapshot {
   ref: ResourceRef;
 }
 
+/** Where the sweep lists resources, and the limits it lists them within. */
+export interface EnumerationScope {
+  account: string;
+  region: string;
+  /**
+   * Runs one API call under the sweep's shared concurrency bound. Enumerators wrap every
+   * per-resource detail call in it; the list calls of one type run one page after another.
+   */
+  limit<T>(call: () => Promise<T>): Promise<T>;
+  /** Told how many resources a list page found, before their details are read (progress). */
+  discovered?(count: number): void;
+}
+
+/**
+ * Lists every resource of a type (the periodic sweep), with calls that return as much as
+ * possible each, as the same normalized snapshots `collect` builds.
+ */
+export interface ResourceEnumerator<S extends Snapshot = Snapshot> {
+  /** Global services (IAM) are listed once per account, in `region` = the partition's home. */
+  global?: boolean;
+  /** IAM actions the listing needs (read-only). */
+  readActions: readonly string[];
+  list(clients: AwsClients, scope: EnumerationScope): AsyncIterable<S>;
+}
+
 /** How one CloudTrail event name points at the resources it changed. */
 export type CloudTrailLocator = (
   record: CloudTrailRecord,
@@ -49,6 +74,8 @@ export interface ResourceTypeDefinition<S extends Snapshot = Snapshot> {
    * because relations matter (a queue another queue redrives to is a DLQ).
    */
   fromTemplate?(template: ResolvedTemplate): TemplateSubject<S>[];
+  /** Lists every resource of the type in an account and region (the periodic sweep). */
+  enumerate?: ResourceEnumerator<S>;
 }
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;

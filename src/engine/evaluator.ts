@@ -371,8 +371,27 @@ export class Evaluator {
       this.deps.audit.notFound(trigger, locator);
       return { ...result, status: 'not-found' };
     }
-    result.resource = snapshot.ref;
+    return this.handleSnapshot(policies, snapshot, trigger, options, receivedAt);
+  }
 
+  /**
+   * Judges a snapshot read elsewhere (the periodic sweep) exactly as an event's: pure
+   * policies → exception lookup → decision → remediation → audit → reporters.
+   */
+  async handleSnapshot(
+    policies: readonly AnyPolicy[],
+    snapshot: Snapshot,
+    trigger: TriggerEvent,
+    options: HandleOptions = {},
+    receivedAt: number = this.now(),
+  ): Promise<ResourceResult> {
+    const result: ResourceResult = {
+      resource: snapshot.ref,
+      status: 'evaluated',
+      evaluations: [],
+      decisions: [],
+      outcomes: [],
+    };
     for (const policy of policies) {
       const evaluation = this.evaluate(policy, snapshot);
       result.evaluations.push(evaluation);

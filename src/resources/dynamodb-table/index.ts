@@ -13,6 +13,7 @@ import {
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
 import { dynamoDbTablesFromTemplate } from './cloudformation';
+import { dynamoDbTableEnumerator } from './enumerate';
 
 export const DYNAMODB_TABLE = 'AWS::DynamoDB::Table' as const;
 
@@ -138,4 +139,5 @@ export const dynamoDbTableType = defineResourceType<DynamoDbTableSnapshot>({
   collect: (clients, locator) => readTable(clients, locator, locator.id ?? locator.name!),
   fromConfigItem,
   fromTemplate: dynamoDbTablesFromTemplate,
+  enumerate: dynamoDbTableEnumerator,
 });

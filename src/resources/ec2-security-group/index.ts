@@ -22,6 +22,7 @@ export * from './snapshot';
 export { securityGroupRef } from './ref';
 import { securityGroupRef } from './ref';
 import { securityGroupFromConfigItem } from './config-item';
+import { securityGroupEnumerator } from './enumerate';
 
 function stringAt(root: unknown, path: string[]): string | undefined {
   const v = pathValue(root, path);
@@ -147,4 +148,5 @@ export const securityGroupType = defineResourceType<SecurityGroupSnapshot>({
     };
   },
   fromConfigItem: securityGroupFromConfigItem,
+  enumerate: securityGroupEnumerator,
 });

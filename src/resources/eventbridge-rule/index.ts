@@ -14,6 +14,7 @@ import {
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, nameFromArnOrName, refOf, requiredString, stringAt } from '../shared';
 import { eventBridgeRulesFromTemplate } from './cloudformation';
+import { eventBridgeRuleEnumerator } from './enumerate';
 
 export const EVENTBRIDGE_RULE = 'AWS::Events::Rule' as const;
 export const DEFAULT_BUS = 'default';
@@ -76,17 +77,16 @@ export async function readRule(
     if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
     throw error;
   }
-  const targets: Target[] = [];
-  let nextToken: string | undefined;
-  // A rule has at most 5 targets; the bound only guards against a looping token.
-  for (let page = 0; page < 100; page++) {
-    const out = await events.send(
-      new ListTargetsByRuleCommand({ Rule: name, EventBusName: bus, NextToken: nextToken }),
-    );
-    targets.push(...(out.Targets ?? []));
-    nextToken = out.NextToken;
-    if (!nextToken) break;
-  }
+  return ruleSnapshot(scope, bus, name, arn, await listTargets(events, bus, name));
+}
+
+export function ruleSnapshot(
+  scope: { account: string; region: string },
+  bus: string,
+  name: string,
+  arn: string | undefined,
+  targets: Target[],
+): EventBridgeRuleSnapshot {
   const ref = eventBridgeRuleRef(scope.account, scope.region, bus, name);
   return {
     type: EVENTBRIDGE_RULE,
@@ -96,6 +96,25 @@ export async function readRule(
     ruleArn: arn ?? ref.arn,
     targets,
   };
+}
+
+/** Every target of a rule (a rule has at most 5; the bound only guards against a looping token). */
+export async function listTargets(
+  events: EventBridgeClient,
+  bus: string,
+  name: string,
+): Promise<Target[]> {
+  const targets: Target[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < 100; page++) {
+    const out = await events.send(
+      new ListTargetsByRuleCommand({ Rule: name, EventBusName: bus, NextToken: nextToken }),
+    );
+    targets.push(...(out.Targets ?? []));
+    nextToken = out.NextToken;
+    if (!nextToken) break;
+  }
+  return targets;
 }
 
 /** Config's rule item carries the targets in the same PascalCase shape as the API. */
@@ -127,4 +146,5 @@ export const eventBridgeRuleType = defineResourceType<EventBridgeRuleSnapshot>({
     readRule(clients, locator, busOf(locator.id!), locator.name ?? locator.id!.split('/').pop()!),
   fromConfigItem,
   fromTemplate: eventBridgeRulesFromTemplate,
+  enumerate: eventBridgeRuleEnumerator,
 });

@@ -26,6 +26,7 @@ import {
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, requiredString } from '../shared';
 import { iamPrincipalsFromTemplate } from './cloudformation';
+import { iamPrincipalEnumerator } from './enumerate';
 
 /**
  * Who can hold permissions: users, groups and roles (one policy judges all three), plus
@@ -361,4 +362,5 @@ export const iamPrincipalType = defineResourceType<IamPrincipalSnapshot>({
   collect: (clients, locator) => readHolder(clients, locator, locator.id!),
   fromConfigItem,
   fromTemplate: iamPrincipalsFromTemplate,
+  enumerate: iamPrincipalEnumerator,
 });

@@ -2,6 +2,7 @@ import {
   GetFunctionConfigurationCommand,
   GetFunctionEventInvokeConfigCommand,
   LambdaClient,
+  type FunctionConfiguration,
   type FunctionEventInvokeConfig,
 } from '@aws-sdk/client-lambda';
 import type { AwsClients } from '../../aws/clients';
@@ -13,6 +14,7 @@ import {
 } from '../../engine/definitions';
 import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
 import { lambdaFunctionsFromTemplate } from './cloudformation';
+import { lambdaFunctionEnumerator } from './enumerate';
 
 export const LAMBDA_FUNCTION = 'AWS::Lambda::Function' as const;
 
@@ -108,6 +110,16 @@ export async function readFunction(
   }
   const name = fn.FunctionName ?? functionName;
   const eventInvokeConfig = await readEventInvokeConfig(clients, scope, name);
+  return functionSnapshot(scope, { ...fn, FunctionName: name }, eventInvokeConfig);
+}
+
+/** The snapshot of a function as GetFunctionConfiguration or ListFunctions describes it. */
+export function functionSnapshot(
+  scope: { account: string; region: string },
+  fn: Pick<FunctionConfiguration, 'FunctionName' | 'FunctionArn' | 'Role' | 'DeadLetterConfig'>,
+  eventInvokeConfig: EventInvokeConfig | undefined,
+): LambdaFunctionSnapshot {
+  const name = fn.FunctionName!;
   const ref = lambdaFunctionRef(scope.account, scope.region, name);
   return {
     type: LAMBDA_FUNCTION,
@@ -138,4 +150,5 @@ export const lambdaFunctionType = defineResourceType<LambdaFunctionSnapshot>({
   // so judging from it would call every destination-only function non-compliant. A Config
   // change for a function is evaluated from a fresh read instead.
   fromTemplate: lambdaFunctionsFromTemplate,
+  enumerate: lambdaFunctionEnumerator,
 });

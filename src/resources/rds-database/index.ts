@@ -12,6 +12,7 @@ import {
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
 import { rdsDatabasesFromTemplate } from './cloudformation';
+import { dbClusterSnapshot, dbInstanceSnapshot, rdsDatabaseEnumerator } from './enumerate';
 
 /**
  * DB instances and Aurora/Multi-AZ clusters share one policy, so one Rampart resource type
@@ -112,32 +113,13 @@ export const rdsDatabaseType = defineResourceType<RdsDatabaseSnapshot>({
           new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }),
         );
         const c = out.DBClusters?.[0];
-        if (!c) return undefined;
-        return {
-          type: RDS_DATABASE,
-          ref: rdsRef('cluster', locator.account, locator.region, identifier),
-          kind: 'cluster',
-          identifier,
-          engine: c.Engine,
-          storageEncrypted: c.StorageEncrypted === true,
-          kmsKeyId: c.KmsKeyId,
-        };
+        return c && dbClusterSnapshot(locator, { ...c, DBClusterIdentifier: identifier });
       }
       const out = await rds.send(
         new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }),
       );
       const i = out.DBInstances?.[0];
-      if (!i) return undefined;
-      return {
-        type: RDS_DATABASE,
-        ref: rdsRef('instance', locator.account, locator.region, identifier),
-        kind: 'instance',
-        identifier,
-        engine: i.Engine,
-        storageEncrypted: i.StorageEncrypted === true,
-        kmsKeyId: i.KmsKeyId,
-        ...(i.DBClusterIdentifier ? { clusterIdentifier: i.DBClusterIdentifier } : {}),
-      };
+      return i && dbInstanceSnapshot(locator, { ...i, DBInstanceIdentifier: identifier });
     } catch (error) {
       if (isAwsError(error, ...notFound)) return undefined;
       throw error;
@@ -145,4 +127,5 @@ export const rdsDatabaseType = defineResourceType<RdsDatabaseSnapshot>({
   },
   fromConfigItem,
   fromTemplate: rdsDatabasesFromTemplate,
+  enumerate: rdsDatabaseEnumerator,
 });

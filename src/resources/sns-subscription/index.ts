@@ -9,6 +9,7 @@ import {
 import { MalformedEventError } from '../../events/errors';
 import { isAwsError, stringAt } from '../shared';
 import { snsSubscriptionsFromTemplate } from './cloudformation';
+import { snsSubscriptionEnumerator } from './enumerate';
 
 export const SNS_SUBSCRIPTION = 'AWS::SNS::Subscription' as const;
 
@@ -89,4 +90,5 @@ export const snsSubscriptionType = defineResourceType<SnsSubscriptionSnapshot>({
   collect: (clients, locator) => readSubscription(clients, locator, locator.id!),
   // No fromConfigItem: AWS Config does not record SNS subscriptions as their own items.
   fromTemplate: snsSubscriptionsFromTemplate,
+  enumerate: snsSubscriptionEnumerator,
 });

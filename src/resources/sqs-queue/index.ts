@@ -15,6 +15,7 @@ import {
 import type { ConfigurationItem } from '../../events/config-item';
 import { isAwsError, refOf, requiredString, stringAt } from '../shared';
 import { sqsQueuesFromTemplate } from './cloudformation';
+import { sqsQueueEnumerator } from './enumerate';
 
 export const SQS_QUEUE = 'AWS::SQS::Queue' as const;
 /** Tag Rampart puts on the dead-letter queues it creates; its value says whose DLQ it is. */
@@ -175,4 +176,5 @@ export const sqsQueueType = defineResourceType<SqsQueueSnapshot>({
     readQueue(clients, locator, locator.name ?? queueNameOfUrl(locator.id!)),
   fromConfigItem,
   fromTemplate: sqsQueuesFromTemplate,
+  enumerate: sqsQueueEnumerator,
 });

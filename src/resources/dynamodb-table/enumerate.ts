@@ -1,0 +1,17 @@
+import { DynamoDBClient, paginateListTables } from '@aws-sdk/client-dynamodb';
+import type { ResourceEnumerator } from '../../engine/definitions';
+import { readEach } from '../enumeration';
+import { readTable, type DynamoDbTableSnapshot } from './index';
+
+/** ListTables pages of 100 names; DescribeTable for each (the only call with SSE). */
+export const dynamoDbTableEnumerator: ResourceEnumerator<DynamoDbTableSnapshot> = {
+  readActions: ['dynamodb:ListTables', 'dynamodb:DescribeTable'],
+  async *list(clients, scope) {
+    const client = clients.get(DynamoDBClient, scope);
+    for await (const page of paginateListTables({ client }, { Limit: 100 })) {
+      yield* await readEach(scope, page.TableNames ?? [], (name) =>
+        readTable(clients, scope, name),
+      );
+    }
+  },
+};

@@ -1,0 +1,58 @@
+import {
+  RDSClient,
+  paginateDescribeDBClusters,
+  paginateDescribeDBInstances,
+  type DBCluster,
+  type DBInstance,
+} from '@aws-sdk/client-rds';
+import type { ResourceEnumerator } from '../../engine/definitions';
+import { RDS_DATABASE, rdsRef, type RdsDatabaseSnapshot } from './index';
+
+type Scope = { account: string; region: string };
+
+export function dbClusterSnapshot(scope: Scope, c: DBCluster): RdsDatabaseSnapshot {
+  const identifier = c.DBClusterIdentifier!;
+  return {
+    type: RDS_DATABASE,
+    ref: rdsRef('cluster', scope.account, scope.region, identifier),
+    kind: 'cluster',
+    identifier,
+    engine: c.Engine,
+    storageEncrypted: c.StorageEncrypted === true,
+    kmsKeyId: c.KmsKeyId,
+  };
+}
+
+export function dbInstanceSnapshot(scope: Scope, i: DBInstance): RdsDatabaseSnapshot {
+  const identifier = i.DBInstanceIdentifier!;
+  return {
+    type: RDS_DATABASE,
+    ref: rdsRef('instance', scope.account, scope.region, identifier),
+    kind: 'instance',
+    identifier,
+    engine: i.Engine,
+    storageEncrypted: i.StorageEncrypted === true,
+    kmsKeyId: i.KmsKeyId,
+    ...(i.DBClusterIdentifier ? { clusterIdentifier: i.DBClusterIdentifier } : {}),
+  };
+}
+
+/** The describe calls list everything with every field the policy needs: no detail calls. */
+export const rdsDatabaseEnumerator: ResourceEnumerator<RdsDatabaseSnapshot> = {
+  readActions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
+  async *list(clients, scope) {
+    const client = clients.get(RDSClient, scope);
+    for await (const page of paginateDescribeDBClusters({ client }, { MaxRecords: 100 })) {
+      scope.discovered?.(page.DBClusters?.length ?? 0);
+      for (const c of page.DBClusters ?? []) {
+        if (c.DBClusterIdentifier) yield dbClusterSnapshot(scope, c);
+      }
+    }
+    for await (const page of paginateDescribeDBInstances({ client }, { MaxRecords: 100 })) {
+      scope.discovered?.(page.DBInstances?.length ?? 0);
+      for (const i of page.DBInstances ?? []) {
+        if (i.DBInstanceIdentifier) yield dbInstanceSnapshot(scope, i);
+      }
+    }
+  },
+};
