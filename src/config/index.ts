@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { MODES, type Mode } from '../domain';
 import type { Catalog } from '../engine/catalog';
 import { slackConfigSchema, type SlackConfig } from './slack';
+import { complianceSchema, complianceSettings, type ComplianceSettings } from './compliance';
 import { reliabilitySchema, reliabilitySettings, type ReliabilitySettings } from './reliability';
 
 export class ConfigError extends Error {
@@ -34,6 +35,8 @@ export interface RampartConfig {
   slack?: SlackConfig;
   /** Duplicate suppression and the revert-war breaker (src/config/reliability.ts). */
   reliability: ReliabilitySettings;
+  /** The periodic sweep, its history and the digest (src/config/compliance.ts). */
+  compliance: ComplianceSettings;
 }
 
 export const CONFIG_FILE = 'rampart.config.yaml';
@@ -63,6 +66,7 @@ function configSchema(catalog: Catalog) {
     policies: z.strictObject(policyShape).optional(),
     slack: slackConfigSchema.optional(),
     reliability: reliabilitySchema.optional(),
+    compliance: complianceSchema.optional(),
   });
 }
 
@@ -150,6 +154,7 @@ export function parseConfig(
     policies,
     ...(doc.slack ? { slack: doc.slack } : {}),
     reliability: reliabilitySettings(doc.reliability, env),
+    compliance: complianceSettings(doc.compliance, env),
   };
 }
 

@@ -1,0 +1,293 @@
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { AwsClients } from '../aws/clients';
+import type { OutcomeStatus, TriggerEvent } from '../domain';
+import { documentClient, type TableRef } from '../exceptions/table';
+import type { SweepSummary } from '../sweep/model';
+
+/**
+ * The compliance history: one DynamoDB table (`pk`, `sk`, TTL on `ttl`) with
+ *  - `sweep` / `<startedAt>#<runId>`: each sweep's summary (counts per policy and account);
+ *  - `sweep-open#<runId>` / `<chunk>`: the keys of the violations it left open (drift);
+ *  - `outcome#<YYYY-MM-DD>` / `<time>#<eventId>#<policy>#<arn>`: what happened to each
+ *    violation (reverted, excepted, notified, failed, ...), with actor and time to revert;
+ *  - `digest` / `<generatedAt>`: each digest's headline numbers, for the next one's trend.
+ * Day partitions keep every digest query to one Query per day of its period.
+ */
+export class HistoryError extends Error {
+  override readonly name = 'HistoryError';
+  constructor(
+    message: string,
+    readonly table: string,
+  ) {
+    super(message);
+  }
+}
+
+export const HISTORY_TABLE = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'ttl' } as const;
+
+/** IAM actions the history needs on its table. */
+export const HISTORY_TABLE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:Query',
+] as const;
+
+export interface OutcomeRecord {
+  /** When Rampart handled it (ISO-8601). */
+  time: string;
+  /** When the change happened, when known (CloudTrail eventTime). */
+  eventTime?: string;
+  source: TriggerEvent['source'];
+  eventId: string;
+  eventName: string;
+  policy: string;
+  resourceType: string;
+  resourceId: string;
+  arn: string;
+  account: string;
+  region: string;
+  status: OutcomeStatus;
+  /** Who made the change (principal ARN, else principal id, else identity type). */
+  actor?: string;
+  timeToRevertMs?: number;
+}
+
+/** A digest's headline numbers: the next digest's trend is computed against them. */
+export interface DigestRecord {
+  generatedAt: string;
+  from: string;
+  to: string;
+  openViolations: number;
+  byPolicyAccount: { policy: string; account: string; open: number }[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const KEYS_PER_CHUNK = 1500;
+const MAX_DAYS_QUERIED = 400;
+
+function dayOf(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+/** Every UTC day from `from` to `to` inclusive (bounded). */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  const start = Date.parse(`${dayOf(from)}T00:00:00.000Z`);
+  const end = Date.parse(to);
+  for (let t = start, i = 0; t <= end && i < MAX_DAYS_QUERIED; t += DAY_MS, i++) {
+    days.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
+export class HistoryStore {
+  private readonly db: DynamoDBDocumentClient;
+
+  constructor(
+    clients: AwsClients,
+    readonly table: TableRef,
+    private readonly retentionDays = 400,
+  ) {
+    this.db = documentClient(clients, table);
+  }
+
+  private ttl(iso: string): number {
+    return Math.floor(Date.parse(iso) / 1000) + this.retentionDays * 86400;
+  }
+
+  async putOutcome(record: OutcomeRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table.name,
+        Item: {
+          pk: `outcome#${dayOf(record.time)}`,
+          sk: `${record.time}#${record.eventId}#${record.policy}#${record.arn}`,
+          ...record,
+          ttl: this.ttl(record.time),
+        },
+      }),
+    );
+  }
+
+  /** Outcomes handled in [from, to], oldest first. */
+  async outcomesBetween(from: string, to: string): Promise<OutcomeRecord[]> {
+    const out: Record<string, unknown>[] = [];
+    for (const day of daysBetween(from, to)) {
+      const items = await this.queryAll({
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': `outcome#${day}`, ':from': from, ':to': `${to}~` },
+      });
+      out.push(...items);
+    }
+    return out.map((i) => strip(i) as unknown as OutcomeRecord);
+  }
+
+  /** Keeps a sweep's summary and the keys of the violations it left open. */
+  async putSweep(summary: SweepSummary, openKeys: readonly string[]): Promise<void> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < openKeys.length; i += KEYS_PER_CHUNK) {
+      chunks.push(openKeys.slice(i, i + KEYS_PER_CHUNK));
+    }
+    const ttl = this.ttl(summary.startedAt);
+    const writes = chunks.map((keys, i) => ({
+      PutRequest: {
+        Item: { pk: `sweep-open#${summary.runId}`, sk: String(i).padStart(6, '0'), keys, ttl },
+      },
+    }));
+    for (let i = 0; i < writes.length; i += 25) await this.batchWrite(writes.slice(i, i + 25));
+    // The summary last: a run is visible only once its open keys are complete.
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table.name,
+        Item: {
+          pk: 'sweep',
+          sk: `${summary.startedAt}#${summary.runId}`,
+          ...summary,
+          openChunks: chunks.length,
+          ttl,
+        },
+      }),
+    );
+  }
+
+  /** The most recent sweeps, newest first. */
+  async latestSweeps(limit: number): Promise<SweepSummary[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table.name,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'sweep' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => strip(i) as unknown as SweepSummary);
+  }
+
+  /** Sweeps that started in [from, to], oldest first. */
+  async sweepsBetween(from: string, to: string): Promise<SweepSummary[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': 'sweep', ':from': from, ':to': `${to}~` },
+    });
+    return items.map((i) => strip(i) as unknown as SweepSummary);
+  }
+
+  async openKeys(runId: string): Promise<Set<string>> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `sweep-open#${runId}` },
+    });
+    return new Set(items.flatMap((i) => (i.keys as string[] | undefined) ?? []));
+  }
+
+  async putDigest(record: DigestRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table.name,
+        Item: {
+          pk: 'digest',
+          sk: record.generatedAt,
+          ...record,
+          ttl: this.ttl(record.generatedAt),
+        },
+      }),
+    );
+  }
+
+  /** The latest digest generated before `before`. */
+  async previousDigest(before: string): Promise<DigestRecord | undefined> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table.name,
+        KeyConditionExpression: 'pk = :pk AND sk < :before',
+        ExpressionAttributeValues: { ':pk': 'digest', ':before': before },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item && (strip(item) as unknown as DigestRecord);
+  }
+
+  private async queryAll(
+    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    for (let page = 0; page < 10_000; page++) {
+      const out = await this.db.send(
+        new QueryCommand({ ...input, TableName: this.table.name, ExclusiveStartKey: start }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+      if (!start) break;
+    }
+    return items;
+  }
+
+  private async batchWrite(requests: { PutRequest: { Item: Record<string, unknown> } }[]) {
+    let pending = requests;
+    // Unprocessed items are throttled writes: retried with a growing pause, a bounded number of times.
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= 8) {
+        throw new HistoryError(
+          `${pending.length} item(s) still unprocessed after ${attempt} BatchWriteItem attempts`,
+          this.table.name,
+        );
+      }
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      const out = await this.db.send(
+        new BatchWriteCommand({ RequestItems: { [this.table.name]: pending } }),
+      );
+      pending = (out.UnprocessedItems?.[this.table.name] ?? []) as typeof pending;
+    }
+  }
+}
+
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk, sk, ttl, openChunks, ...rest } = item;
+  void [pk, sk, ttl, openChunks];
+  return rest;
+}
+
+/** Creates the history table with TTL (tests, the demo and local runs; CDK does it in AWS). */
+export async function ensureHistoryTable(clients: AwsClients, table: TableRef): Promise<void> {
+  const ddb = clients.get(DynamoDBClient, { region: table.region });
+  try {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: table.name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: HISTORY_TABLE.partitionKey, AttributeType: 'S' },
+          { AttributeName: HISTORY_TABLE.sortKey, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: HISTORY_TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: HISTORY_TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ResourceInUseException) return;
+    throw error;
+  }
+  await ddb.send(
+    new UpdateTimeToLiveCommand({
+      TableName: table.name,
+      TimeToLiveSpecification: { AttributeName: HISTORY_TABLE.ttlAttribute, Enabled: true },
+    }),
+  );
+}

@@ -1,0 +1,73 @@
+/** What the sweep says about one policy on one resource, as scripts read it (JSON contract). */
+export const FINDING_STATUSES = ['violation', 'excepted', 'reverted', 'failed'] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
+
+export interface SweepFinding {
+  policy: string;
+  resourceType: string;
+  resourceId: string;
+  arn: string;
+  account: string;
+  region: string;
+  status: FindingStatus;
+  message: string;
+}
+
+/** A listing that could not be done: the rest of the sweep goes on, the run exits 2. */
+export interface SweepError {
+  account: string;
+  region: string;
+  resourceType: string;
+  /** `access`: denied or no credentials (the action is named); `error`: anything else. */
+  kind: 'access' | 'error';
+  /** The IAM action that was denied, e.g. `ec2:DescribeSecurityGroupRules`. */
+  action?: string;
+  code?: string;
+  message: string;
+}
+
+/** Counts of one policy in one account (a row of the compliance snapshot). */
+export interface PolicyAccountCounts {
+  policy: string;
+  account: string;
+  resources: number;
+  compliant: number;
+  violations: number;
+  excepted: number;
+  reverted: number;
+  failed: number;
+  /** Violations first found by this sweep: neither the previous sweep nor an event had them open. */
+  drift: number;
+}
+
+export interface SweepSummary {
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  accounts: string[];
+  regions: string[];
+  /** `describe`: per-account list/describe calls; `aggregator`: an AWS Config aggregator query. */
+  source: 'describe' | 'aggregator';
+  remediate: boolean;
+  resources: number;
+  evaluations: number;
+  compliant: number;
+  violations: number;
+  excepted: number;
+  reverted: number;
+  failed: number;
+  drift: number;
+  errors: SweepError[];
+  byPolicyAccount: PolicyAccountCounts[];
+}
+
+export interface SweepReport {
+  findings: SweepFinding[];
+  summary: SweepSummary;
+}
+
+/** The key the history uses for one policy on one resource. */
+export function findingKey(policy: string, arn: string): string {
+  return `${policy}|${arn}`;
+}

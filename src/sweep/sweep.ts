@@ -1,0 +1,374 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import { randomUUID } from 'node:crypto';
+import { iamActionOf, isAccessError } from '../aws/action-errors';
+import type { AwsClients } from '../aws/clients';
+import type { RampartConfig } from '../config';
+import type { Evaluation, TriggerEvent } from '../domain';
+import type { Catalog } from '../engine/catalog';
+import type { AnyPolicy, AnyResourceType, Snapshot } from '../engine/definitions';
+import type { Evaluator, ResourceResult } from '../engine/evaluator';
+import { errorMessage } from '../errors';
+import type { HistoryStore } from '../history/store';
+import { listFromAggregator, type AggregatorSource } from './aggregator';
+import {
+  findingKey,
+  type FindingStatus,
+  type PolicyAccountCounts,
+  type SweepError,
+  type SweepFinding,
+  type SweepReport,
+} from './model';
+
+export const SWEEP_EVENT_SOURCE = 'rampart.sweep';
+/** Trigger names: a violation nobody had seen open (drift), or one already known. */
+export const DRIFT_EVENT = 'DriftDetected';
+export const KNOWN_VIOLATION_EVENT = 'ViolationStillOpen';
+
+
+/** Told as the sweep goes: how many resources of a type were listed, how many are judged. */
+export interface SweepProgress {
+  discovered(resourceType: string, count: number): void;
+  scanned(resourceType: string, count: number): void;
+}
+
+export interface SweepOptions {
+  regions: readonly string[];
+  accounts: readonly string[];
+  /** Act per each policy's mode; otherwise read-only (decisions are dry runs). */
+  remediate: boolean;
+  progress?: SweepProgress;
+}
+
+export interface SweeperDeps {
+  catalog: Catalog;
+  config: RampartConfig;
+  clients: AwsClients;
+  evaluator: Evaluator;
+  /** Where drift is judged against and the run's snapshot is kept; none locally. */
+  history?: HistoryStore;
+  now?: () => number;
+}
+
+/** Statuses of violations an event already reported as still open (so not drift). */
+const OPEN_OUTCOMES = new Set([
+  'notified',
+  'awaiting-approval',
+  'excepted',
+  'failed',
+  'escalated',
+  'suppressed',
+]);
+
+interface Target {
+  type: AnyResourceType;
+  policies: AnyPolicy[];
+  account: string;
+  region: string;
+}
+
+/**
+ * The periodic sweep: lists every resource of every type an enabled policy judges, in
+ * every configured account and region, judges each with the evaluator's pure policies and
+ * sends the violations through the evaluator's decide → act → audit → report path.
+ */
+export class Sweeper {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: SweeperDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async run(options: SweepOptions): Promise<SweepReport & { openKeys: string[] }> {
+    const started = this.now();
+    const startedAt = new Date(started).toISOString();
+    const runId = `${startedAt.replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
+    const { config, catalog } = this.deps;
+    const concurrency = config.compliance.sweep.concurrency;
+    const calls = pLimit(concurrency);
+    const known = await this.knownOpen(started);
+    const run = new SweepRun(this.deps, options, calls, known, {
+      source: 'sweep',
+      eventId: `sweep-${runId}`,
+      eventName: KNOWN_VIOLATION_EVENT,
+      eventSource: SWEEP_EVENT_SOURCE,
+      eventTime: startedAt,
+    });
+
+    const judged = [...catalog.resourceTypes.values()]
+      .map((type) => ({
+        type,
+        policies: catalog.policiesFor(type.type).filter((p) => config.policies[p.id]?.enabled),
+      }))
+      .filter((t) => t.policies.length > 0);
+    const aggregator = config.compliance.sweep.aggregator;
+    const viaAggregator = aggregator
+      ? judged.filter(({ type }) => type.fromConfigItem && !type.enumerate?.global)
+      : [];
+    const viaDescribe = judged.filter((t) => !viaAggregator.includes(t) && t.type.enumerate);
+
+    const targets: Target[] = [];
+    for (const account of options.accounts) {
+      for (const t of viaDescribe) {
+        const regions = t.type.enumerate!.global ? options.regions.slice(0, 1) : options.regions;
+        for (const region of regions) targets.push({ ...t, account, region });
+      }
+    }
+    const listings = pLimit(concurrency);
+    const work: Promise<void>[] = targets.map((t) => listings(() => run.sweepTarget(t)));
+    if (aggregator && viaAggregator.length > 0) {
+      const source: AggregatorSource = { ...aggregator, accounts: options.accounts, regions: options.regions };
+      work.push(run.sweepAggregator(source, viaAggregator));
+    }
+    await Promise.all(work);
+    await run.settled();
+
+    const finished = this.now();
+    const summary = run.summary({
+      runId,
+      startedAt,
+      finishedAt: new Date(finished).toISOString(),
+      durationMs: finished - started,
+      accounts: [...options.accounts],
+      regions: [...options.regions],
+      source: viaAggregator.length > 0 ? 'aggregator' : 'describe',
+      remediate: options.remediate,
+    });
+    const openKeys = run.findings
+      .filter((f) => f.status !== 'reverted')
+      .map((f) => findingKey(f.policy, f.arn));
+    if (this.deps.history) await this.deps.history.putSweep(summary, openKeys);
+    return { findings: run.findings, summary, openKeys };
+  }
+
+  /**
+   * Violations already known to be open: those the previous sweep left open, and those an
+   * event reported open since (notified, awaiting approval, excepted, failed, held back).
+   */
+  private async knownOpen(now: number): Promise<Set<string>> {
+    const history = this.deps.history;
+    if (!history) return new Set();
+    const [previous] = await history.latestSweeps(1);
+    const known = previous ? await history.openKeys(previous.runId) : new Set<string>();
+    const since = previous?.startedAt ?? new Date(now - 7 * 24 * 3600 * 1000).toISOString();
+    for (const o of await history.outcomesBetween(since, new Date(now).toISOString())) {
+      const key = findingKey(o.policy, o.arn);
+      if (OPEN_OUTCOMES.has(o.status)) known.add(key);
+      else if (o.status === 'reverted') known.delete(key);
+    }
+    return known;
+  }
+}
+
+/** The state of one sweep while it runs. */
+class SweepRun {
+  readonly findings: SweepFinding[] = [];
+  private readonly counts = new Map<string, PolicyAccountCounts>();
+  private readonly errors: SweepError[] = [];
+  private readonly acting: Promise<void>[] = [];
+  private resources = 0;
+  private evaluations = 0;
+
+  constructor(
+    private readonly deps: SweeperDeps,
+    private readonly options: SweepOptions,
+    private readonly calls: LimitFunction,
+    private readonly known: ReadonlySet<string>,
+    private readonly trigger: TriggerEvent,
+  ) {}
+
+  async sweepTarget(target: Target): Promise<void> {
+    const { type, policies, account, region } = target;
+    const progress = this.options.progress;
+    try {
+      const snapshots = type.enumerate!.list(this.deps.clients, {
+        account,
+        region,
+        limit: this.calls,
+        discovered: (n) => progress?.discovered(type.type, n),
+      });
+      for await (const snapshot of snapshots) this.judge(snapshot, policies);
+    } catch (error) {
+      this.errors.push(sweepErrorOf(error, { account, region, resourceType: type.type }));
+    }
+  }
+
+  async sweepAggregator(
+    source: AggregatorSource,
+    types: { type: AnyResourceType; policies: AnyPolicy[] }[],
+  ): Promise<void> {
+    const progress = this.options.progress;
+    try {
+      await listFromAggregator(this.deps.clients, source, types, {
+        limit: this.calls,
+        discovered: (type, n) => progress?.discovered(type, n),
+        // Config's view is the filter; the decision rests on a live read of each candidate.
+        candidate: (snapshot, policies) =>
+          policies.some((p) => this.deps.evaluator.evaluate(p, snapshot).status !== 'compliant'),
+        judge: (snapshot, policies) => this.judge(snapshot, policies),
+        compliantInConfig: (snapshot, policies) => this.judge(snapshot, policies),
+        failed: (error, where) => this.errors.push(sweepErrorOf(error, where)),
+      });
+    } catch (error) {
+      this.errors.push(
+        sweepErrorOf(error, {
+          account: source.accounts.join(',') || '(aggregator)',
+          region: source.region,
+          resourceType: types.map((t) => t.type.type).join(','),
+        }),
+      );
+    }
+  }
+
+  /** Pure evaluation of every policy; violations go on to the evaluator's decide/act path. */
+  judge(snapshot: Snapshot, policies: readonly AnyPolicy[]): void {
+    this.resources++;
+    const { account } = snapshot.ref;
+    for (const policy of policies) {
+      this.evaluations++;
+      const counts = this.countsOf(policy.id, account);
+      counts.resources++;
+      const evaluation = this.deps.evaluator.evaluate(policy, snapshot);
+      if (evaluation.status === 'compliant') {
+        counts.compliant++;
+        continue;
+      }
+      this.acting.push(this.calls(() => this.act(policy, snapshot, evaluation)));
+    }
+    this.options.progress?.scanned(snapshot.type, 1);
+  }
+
+  private async act(policy: AnyPolicy, snapshot: Snapshot, evaluation: Evaluation) {
+    const key = findingKey(policy.id, snapshot.ref.arn);
+    const drift = evaluation.status === 'violation' && !this.known.has(key);
+    const trigger = drift ? { ...this.trigger, eventName: DRIFT_EVENT } : this.trigger;
+    let result: ResourceResult;
+    try {
+      result = await this.deps.evaluator.handleSnapshot([policy], snapshot, trigger, {
+        dryRun: !this.options.remediate,
+      });
+    } catch (error) {
+      result = {
+        resource: snapshot.ref,
+        status: 'error',
+        error: errorMessage(error),
+        evaluations: [evaluation],
+        decisions: [],
+        outcomes: [],
+      };
+    }
+    const finding = findingOf(policy, snapshot, evaluation, result);
+    const counts = this.countsOf(policy.id, snapshot.ref.account);
+    if (!finding) {
+      counts.compliant++; // fixed meanwhile: the remediator found nothing to do
+      return;
+    }
+    this.findings.push(finding);
+    if (drift) counts.drift++;
+    counts[COUNTER[finding.status]]++;
+  }
+
+  settled(): Promise<unknown> {
+    return Promise.all(this.acting);
+  }
+
+  private countsOf(policy: string, account: string): PolicyAccountCounts {
+    const key = `${policy}|${account}`;
+    let c = this.counts.get(key);
+    if (!c) {
+      c = { policy, account, resources: 0, compliant: 0, violations: 0, excepted: 0, reverted: 0, failed: 0, drift: 0 };
+      this.counts.set(key, c);
+    }
+    return c;
+  }
+
+  summary(head: Omit<SweepReport['summary'], 'resources' | 'evaluations' | 'compliant' | 'violations' | 'excepted' | 'reverted' | 'failed' | 'drift' | 'errors' | 'byPolicyAccount'>): SweepReport['summary'] {
+    const rows = [...this.counts.values()].sort(
+      (a, b) => a.policy.localeCompare(b.policy) || a.account.localeCompare(b.account),
+    );
+    const sum = (k: keyof PolicyAccountCounts) =>
+      rows.reduce((n, r) => n + (r[k] as number), 0);
+    this.findings.sort(
+      (a, b) =>
+        a.policy.localeCompare(b.policy) ||
+        a.account.localeCompare(b.account) ||
+        a.region.localeCompare(b.region) ||
+        a.resourceId.localeCompare(b.resourceId),
+    );
+    return {
+      ...head,
+      resources: this.resources,
+      evaluations: this.evaluations,
+      compliant: sum('compliant'),
+      violations: sum('violations'),
+      excepted: sum('excepted'),
+      reverted: sum('reverted'),
+      failed: sum('failed'),
+      drift: sum('drift'),
+      errors: this.errors,
+      byPolicyAccount: rows,
+    };
+  }
+}
+
+const COUNTER: Record<FindingStatus, 'violations' | 'excepted' | 'reverted' | 'failed'> = {
+  violation: 'violations',
+  excepted: 'excepted',
+  reverted: 'reverted',
+  failed: 'failed',
+};
+
+/** The finding of one policy on one resource, or undefined when it turned out compliant. */
+export function findingOf(
+  policy: AnyPolicy,
+  snapshot: Snapshot,
+  evaluation: Evaluation,
+  result: ResourceResult,
+): SweepFinding | undefined {
+  const { ref } = snapshot;
+  const base = {
+    policy: policy.id,
+    resourceType: ref.type,
+    resourceId: ref.id,
+    arn: ref.arn,
+    account: ref.account,
+    region: ref.region,
+  };
+  if (evaluation.status === 'error') {
+    return { ...base, status: 'failed', message: `policy evaluation failed: ${evaluation.error}` };
+  }
+  const message = evaluation.status === 'violation' ? evaluation.violation.message : '';
+  if (result.status === 'error') {
+    return { ...base, status: 'failed', message: `${message} (${result.error})` };
+  }
+  const outcome = result.outcomes[0];
+  switch (outcome?.status) {
+    case 'already-compliant':
+      return undefined;
+    case 'reverted':
+      return { ...base, status: 'reverted', message: `${message} Reverted: ${outcome.changes.join('; ')}` };
+    case 'excepted':
+      return { ...base, status: 'excepted', message: `${message} Excepted: ${result.decisions[0]?.reason ?? outcome.exceptionId}` };
+    case 'failed':
+      return { ...base, status: 'failed', message: `${message} Remediation failed: ${outcome.error ?? 'unknown error'}` };
+    default:
+      return { ...base, status: 'violation', message };
+  }
+}
+
+function sweepErrorOf(
+  error: unknown,
+  where: { account: string; region: string; resourceType: string },
+): SweepError {
+  const code = (error as { name?: string } | null)?.name;
+  const action = iamActionOf(error);
+  const access = isAccessError(error);
+  return {
+    ...where,
+    kind: access ? 'access' : 'error',
+    ...(action ? { action } : {}),
+    ...(code ? { code } : {}),
+    message: access
+      ? `access denied${action ? ` to ${action}` : ''} in ${where.account}/${where.region} (${code}): ${errorMessage(error)}`
+      : errorMessage(error),
+  };
+}
