@@ -6,7 +6,7 @@ import { SUPPRESSION_RULE, type CheckFinding, type CheckReport } from './index';
 export const CHECK_FORMATS = ['text', 'json', 'sarif'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
-const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 function levelOf(f: CheckFinding): Result.level {
   if (f.status === 'unknown') return 'warning';
@@ -19,14 +19,9 @@ function uriOf(file: string, baseDir: string): string {
   return (rel.startsWith('..') ? file : rel).split(sep).join('/');
 }
 
-/** SARIF 2.1.0 for code scanning: one rule per policy, results located by file, line and logical id. */
-export function toSarif(
-  report: CheckReport,
-  catalog: Catalog,
-  version: string,
-  baseDir = process.cwd(),
-): Log {
-  const rules: ReportingDescriptor[] = [...catalog.policies.values()].map((p) => ({
+/** One SARIF rule per catalog policy (shared by `check` and `scan`). */
+export function policyRules(catalog: Catalog): ReportingDescriptor[] {
+  return [...catalog.policies.values()].map((p) => ({
     id: p.id,
     name: p.id,
     shortDescription: { text: p.title },
@@ -38,6 +33,16 @@ export function toSarif(
       tags: [...new Set(['security', p.pillar])],
     },
   }));
+}
+
+/** SARIF 2.1.0 for code scanning: one rule per policy, results located by file, line and logical id. */
+export function toSarif(
+  report: CheckReport,
+  catalog: Catalog,
+  version: string,
+  baseDir = process.cwd(),
+): Log {
+  const rules = policyRules(catalog);
   rules.push({
     id: SUPPRESSION_RULE,
     name: SUPPRESSION_RULE,

@@ -9,10 +9,13 @@ import { ConfigError, loadConfig } from '../config';
 import { needsRetry } from '../engine/evaluator';
 import { errorMessage } from '../errors';
 import { MalformedEventError } from '../events/errors';
+import { SCAN_FORMATS, scanCommand } from './scan';
 import { replay, replayFiles, ReplayInputError, type ReplayRow } from '../simulate';
 
 /** Exit codes shared by every command: 0 success, 1 a problem found or not fixed, 2 bad input. */
 export const EXIT = { ok: 0, problem: 1, usage: 2 } as const;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
@@ -179,6 +182,32 @@ export function buildProgram(): Command {
     .action(
       async (paths: string[], opts: { dryRun?: boolean; config?: string; format: string }) => {
         process.exitCode = await simulateCommand(paths, opts);
+      },
+    );
+  program
+    .command('scan')
+    .description(
+      "Sweep the credentials' account with every enabled policy (read-only unless --remediate); exit 0 clean, 1 violations remain, 2 usage or access errors",
+    )
+    .option(
+      '-r, --region <region>',
+      'region to scan (repeat for more; default: compliance.sweep.regions, else AWS_REGION)',
+      (value: string, previous: string[]) => {
+        if (!REGION.test(value))
+          throw new CliUsageError(
+            `--region ${JSON.stringify(value)} is not an AWS region (such as eu-west-1)`,
+          );
+        return [...previous, value];
+      },
+      [] as string[],
+    )
+    .option('--remediate', 'act on violations per each policy mode (default: read-only)')
+    .option('-f, --format <format>', `output format: ${SCAN_FORMATS.join(', ')}`, 'table')
+    .option('-c, --config <path>', 'configuration file (default: rampart.config.yaml if present)')
+    .action(
+      async (opts: { region: string[]; remediate?: boolean; format: string; config?: string }) => {
+        const format = oneOf('--format', opts.format, SCAN_FORMATS);
+        process.exitCode = await scanCommand({ ...opts, format, version: rampartVersion() });
       },
     );
   program

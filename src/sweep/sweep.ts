@@ -1,3 +1,4 @@
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { randomUUID } from 'node:crypto';
 import { iamActionOf, isAccessError } from '../aws/action-errors';
@@ -17,13 +18,15 @@ import {
   type SweepError,
   type SweepFinding,
   type SweepReport,
+  type SweepSummary,
 } from './model';
 
 export const SWEEP_EVENT_SOURCE = 'rampart.sweep';
 /** Trigger names: a violation nobody had seen open (drift), or one already known. */
 export const DRIFT_EVENT = 'DriftDetected';
 export const KNOWN_VIOLATION_EVENT = 'ViolationStillOpen';
-
+/** Appended to the message of a violation first found by this sweep. */
+export const DRIFT_LABEL = '[drift: not open at the previous sweep nor reported by an event]';
 
 /** Told as the sweep goes: how many resources of a type were listed, how many are judged. */
 export interface SweepProgress {
@@ -32,10 +35,12 @@ export interface SweepProgress {
 }
 
 export interface SweepOptions {
-  regions: readonly string[];
-  accounts: readonly string[];
+  /** Regions to sweep; empty: `compliance.sweep.regions`, else AWS_REGION. */
+  regions?: readonly string[];
   /** Act per each policy's mode; otherwise read-only (decisions are dry runs). */
   remediate: boolean;
+  /** Keep the run's snapshot in the history table (when there is one); default true. */
+  record?: boolean;
   progress?: SweepProgress;
 }
 
@@ -47,9 +52,10 @@ export interface SweeperDeps {
   /** Where drift is judged against and the run's snapshot is kept; none locally. */
   history?: HistoryStore;
   now?: () => number;
+  env?: NodeJS.ProcessEnv;
 }
 
-/** Statuses of violations an event already reported as still open (so not drift). */
+/** Statuses of violations an event reported as still open (so not drift). */
 const OPEN_OUTCOMES = new Set([
   'notified',
   'awaiting-approval',
@@ -59,12 +65,17 @@ const OPEN_OUTCOMES = new Set([
   'suppressed',
 ]);
 
-interface Target {
+interface Judged {
   type: AnyResourceType;
   policies: AnyPolicy[];
+}
+
+interface Target extends Judged {
   account: string;
   region: string;
 }
+
+export type SweepResult = SweepReport & { openKeys: string[] };
 
 /**
  * The periodic sweep: lists every resource of every type an enabled policy judges, in
@@ -78,28 +89,66 @@ export class Sweeper {
     this.now = deps.now ?? Date.now;
   }
 
-  async run(options: SweepOptions): Promise<SweepReport & { openKeys: string[] }> {
-    const started = this.now();
-    const startedAt = new Date(started).toISOString();
-    const runId = `${startedAt.replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
-    const { config, catalog } = this.deps;
-    const concurrency = config.compliance.sweep.concurrency;
-    const calls = pLimit(concurrency);
-    const known = await this.knownOpen(started);
-    const run = new SweepRun(this.deps, options, calls, known, {
-      source: 'sweep',
-      eventId: `sweep-${runId}`,
-      eventName: KNOWN_VIOLATION_EVENT,
-      eventSource: SWEEP_EVENT_SOURCE,
-      eventTime: startedAt,
-    });
-
-    const judged = [...catalog.resourceTypes.values()]
+  /** The enabled policies of every resource type that has any. */
+  judgedTypes(): Judged[] {
+    const { catalog, config } = this.deps;
+    return [...catalog.resourceTypes.values()]
       .map((type) => ({
         type,
         policies: catalog.policiesFor(type.type).filter((p) => config.policies[p.id]?.enabled),
       }))
       .filter((t) => t.policies.length > 0);
+  }
+
+  regionsOf(options: SweepOptions): string[] {
+    const env = this.deps.env ?? process.env;
+    const configured = this.deps.config.compliance.sweep.regions;
+    const fallback = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (options.regions?.length) return [...new Set(options.regions)];
+    if (configured.length) return [...configured];
+    return fallback ? [fallback] : [];
+  }
+
+  async run(options: SweepOptions): Promise<SweepResult> {
+    const started = this.now();
+    const startedAt = new Date(started).toISOString();
+    const runId = `${startedAt.replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
+    const { config } = this.deps;
+    const regions = this.regionsOf(options);
+    const calls = pLimit(config.compliance.sweep.concurrency);
+    const trigger: TriggerEvent = {
+      source: 'sweep',
+      eventId: `sweep-${runId}`,
+      eventName: KNOWN_VIOLATION_EVENT,
+      eventSource: SWEEP_EVENT_SOURCE,
+      eventTime: startedAt,
+    };
+    const errors: SweepError[] = [];
+    const [known, accounts] = await Promise.all([
+      this.knownOpen(started).catch((error: unknown) => {
+        errors.push(sweepErrorOf(error, { account: '-', region: '-', resourceType: 'history' }));
+        return new Set<string>();
+      }),
+      this.accounts(regions[0]).catch((error: unknown) => {
+        errors.push(sweepErrorOf(error, { account: '-', region: '-', resourceType: 'account' }));
+        return [] as string[];
+      }),
+    ]);
+    const run = new SweepRun(this.deps, options, calls, known, trigger, errors);
+    const others = config.compliance.sweep.accounts.filter((a) => !accounts.includes(a));
+    if (!config.compliance.sweep.aggregator) {
+      for (const account of others) {
+        errors.push({
+          account,
+          region: '-',
+          resourceType: '*',
+          kind: 'error',
+          message: `account ${account} is configured but is not the credentials' account: Rampart does not assume roles in member accounts; configure compliance.sweep.aggregator to cover it`,
+        });
+      }
+    }
+
+    const judged = this.judgedTypes();
     const aggregator = config.compliance.sweep.aggregator;
     const viaAggregator = aggregator
       ? judged.filter(({ type }) => type.fromConfigItem && !type.enumerate?.global)
@@ -107,16 +156,32 @@ export class Sweeper {
     const viaDescribe = judged.filter((t) => !viaAggregator.includes(t) && t.type.enumerate);
 
     const targets: Target[] = [];
-    for (const account of options.accounts) {
+    for (const account of accounts) {
       for (const t of viaDescribe) {
-        const regions = t.type.enumerate!.global ? options.regions.slice(0, 1) : options.regions;
-        for (const region of regions) targets.push({ ...t, account, region });
+        // Global services (IAM) once per account, from the first region.
+        for (const region of t.type.enumerate!.global ? regions.slice(0, 1) : regions)
+          targets.push({ ...t, account, region });
       }
     }
-    const listings = pLimit(concurrency);
+    if (regions.length === 0) {
+      errors.push({
+        account: accounts.join(',') || '-',
+        region: '-',
+        resourceType: '*',
+        kind: 'error',
+        message: 'no region to sweep: pass --region, set compliance.sweep.regions or AWS_REGION',
+      });
+    }
+    // Listings run side by side (each one's pages in order); detail reads share `calls`.
+    const listings = pLimit(Math.max(1, config.compliance.sweep.concurrency));
     const work: Promise<void>[] = targets.map((t) => listings(() => run.sweepTarget(t)));
-    if (aggregator && viaAggregator.length > 0) {
-      const source: AggregatorSource = { ...aggregator, accounts: options.accounts, regions: options.regions };
+    if (aggregator && viaAggregator.length > 0 && accounts.length > 0) {
+      const configured = config.compliance.sweep.accounts;
+      const source: AggregatorSource = {
+        ...aggregator,
+        accounts: configured.length > 0 ? configured : accounts,
+        regions,
+      };
       work.push(run.sweepAggregator(source, viaAggregator));
     }
     await Promise.all(work);
@@ -128,16 +193,36 @@ export class Sweeper {
       startedAt,
       finishedAt: new Date(finished).toISOString(),
       durationMs: finished - started,
-      accounts: [...options.accounts],
-      regions: [...options.regions],
+      accounts,
+      regions,
       source: viaAggregator.length > 0 ? 'aggregator' : 'describe',
       remediate: options.remediate,
     });
     const openKeys = run.findings
       .filter((f) => f.status !== 'reverted')
       .map((f) => findingKey(f.policy, f.arn));
-    if (this.deps.history) await this.deps.history.putSweep(summary, openKeys);
+    if (this.deps.history && options.record !== false) {
+      try {
+        await this.deps.history.putSweep(summary, openKeys);
+      } catch (error) {
+        summary.errors.push(
+          sweepErrorOf(error, { account: '-', region: '-', resourceType: 'history' }),
+        );
+      }
+    }
     return { findings: run.findings, summary, openKeys };
+  }
+
+  /**
+   * The accounts to sweep. Rampart reads other accounts only through an aggregator (it does
+   * not assume roles in member accounts), so the describe path covers the credentials'
+   * account; configured accounts that are not it are listed as errors, never skipped silently.
+   */
+  private async accounts(region: string | undefined): Promise<string[]> {
+    const sts = this.deps.clients.get(STSClient, { region: region ?? 'us-east-1' });
+    const caller = (await sts.send(new GetCallerIdentityCommand({}))).Account;
+    if (!caller) throw new Error('sts:GetCallerIdentity returned no account');
+    return [caller];
   }
 
   /**
@@ -159,11 +244,22 @@ export class Sweeper {
   }
 }
 
+type SummaryHead = Pick<
+  SweepSummary,
+  | 'runId'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'durationMs'
+  | 'accounts'
+  | 'regions'
+  | 'source'
+  | 'remediate'
+>;
+
 /** The state of one sweep while it runs. */
 class SweepRun {
   readonly findings: SweepFinding[] = [];
   private readonly counts = new Map<string, PolicyAccountCounts>();
-  private readonly errors: SweepError[] = [];
   private readonly acting: Promise<void>[] = [];
   private resources = 0;
   private evaluations = 0;
@@ -174,6 +270,7 @@ class SweepRun {
     private readonly calls: LimitFunction,
     private readonly known: ReadonlySet<string>,
     private readonly trigger: TriggerEvent,
+    private readonly errors: SweepError[],
   ) {}
 
   async sweepTarget(target: Target): Promise<void> {
@@ -192,10 +289,7 @@ class SweepRun {
     }
   }
 
-  async sweepAggregator(
-    source: AggregatorSource,
-    types: { type: AnyResourceType; policies: AnyPolicy[] }[],
-  ): Promise<void> {
+  async sweepAggregator(source: AggregatorSource, types: Judged[]): Promise<void> {
     const progress = this.options.progress;
     try {
       await listFromAggregator(this.deps.clients, source, types, {
@@ -239,7 +333,9 @@ class SweepRun {
 
   private async act(policy: AnyPolicy, snapshot: Snapshot, evaluation: Evaluation) {
     const key = findingKey(policy.id, snapshot.ref.arn);
-    const drift = evaluation.status === 'violation' && !this.known.has(key);
+    // Without a history there is nothing to compare with: no drift label.
+    const drift =
+      this.deps.history !== undefined && evaluation.status === 'violation' && !this.known.has(key);
     const trigger = drift ? { ...this.trigger, eventName: DRIFT_EVENT } : this.trigger;
     let result: ResourceResult;
     try {
@@ -262,8 +358,11 @@ class SweepRun {
       counts.compliant++; // fixed meanwhile: the remediator found nothing to do
       return;
     }
+    if (drift) {
+      counts.drift++;
+      finding.message = `${finding.message} ${DRIFT_LABEL}`;
+    }
     this.findings.push(finding);
-    if (drift) counts.drift++;
     counts[COUNTER[finding.status]]++;
   }
 
@@ -275,18 +374,28 @@ class SweepRun {
     const key = `${policy}|${account}`;
     let c = this.counts.get(key);
     if (!c) {
-      c = { policy, account, resources: 0, compliant: 0, violations: 0, excepted: 0, reverted: 0, failed: 0, drift: 0 };
+      c = {
+        policy,
+        account,
+        resources: 0,
+        compliant: 0,
+        violations: 0,
+        excepted: 0,
+        reverted: 0,
+        failed: 0,
+        drift: 0,
+      };
       this.counts.set(key, c);
     }
     return c;
   }
 
-  summary(head: Omit<SweepReport['summary'], 'resources' | 'evaluations' | 'compliant' | 'violations' | 'excepted' | 'reverted' | 'failed' | 'drift' | 'errors' | 'byPolicyAccount'>): SweepReport['summary'] {
+  summary(head: SummaryHead): SweepSummary {
     const rows = [...this.counts.values()].sort(
       (a, b) => a.policy.localeCompare(b.policy) || a.account.localeCompare(b.account),
     );
-    const sum = (k: keyof PolicyAccountCounts) =>
-      rows.reduce((n, r) => n + (r[k] as number), 0);
+    const sum = (k: Exclude<keyof PolicyAccountCounts, 'policy' | 'account'>) =>
+      rows.reduce((n, r) => n + r[k], 0);
     this.findings.sort(
       (a, b) =>
         a.policy.localeCompare(b.policy) ||
@@ -341,21 +450,34 @@ export function findingOf(
     return { ...base, status: 'failed', message: `${message} (${result.error})` };
   }
   const outcome = result.outcomes[0];
+  const decision = result.decisions[0];
   switch (outcome?.status) {
     case 'already-compliant':
       return undefined;
     case 'reverted':
-      return { ...base, status: 'reverted', message: `${message} Reverted: ${outcome.changes.join('; ')}` };
+      return {
+        ...base,
+        status: 'reverted',
+        message: `${message} Reverted: ${outcome.changes.join('; ')}`,
+      };
     case 'excepted':
-      return { ...base, status: 'excepted', message: `${message} Excepted: ${result.decisions[0]?.reason ?? outcome.exceptionId}` };
+      return {
+        ...base,
+        status: 'excepted',
+        message: `${message} Excepted: ${decision?.reason ?? outcome.exceptionId}`,
+      };
     case 'failed':
-      return { ...base, status: 'failed', message: `${message} Remediation failed: ${outcome.error ?? 'unknown error'}` };
+      return {
+        ...base,
+        status: 'failed',
+        message: `${message} Remediation failed: ${outcome.error ?? 'unknown error'}`,
+      };
     default:
       return { ...base, status: 'violation', message };
   }
 }
 
-function sweepErrorOf(
+export function sweepErrorOf(
   error: unknown,
   where: { account: string; region: string; resourceType: string },
 ): SweepError {
@@ -368,7 +490,7 @@ function sweepErrorOf(
     ...(action ? { action } : {}),
     ...(code ? { code } : {}),
     message: access
-      ? `access denied${action ? ` to ${action}` : ''} in ${where.account}/${where.region} (${code}): ${errorMessage(error)}`
-      : errorMessage(error),
+      ? `access denied${action ? ` to ${action}` : ''} in ${where.account}/${where.region}: ${errorMessage(error)}`
+      : `${action ? `${action}: ` : ''}${errorMessage(error)}`,
   };
 }
