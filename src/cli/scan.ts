@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createRampart } from '../app';
 import { ActionNamingClients } from '../aws/action-errors';
-import { HistoryStore } from '../history/store';
+import { sweepHistory } from '../sweep/history';
 import {
   SCAN_FORMATS,
   toScanJson,
@@ -42,14 +42,7 @@ export async function scanCommand(opts: ScanOptions): Promise<number> {
     ...(remediate ? {} : { reporters: [] }),
   });
   const { config, catalog, evaluator } = rampart;
-  const historyTable = config.compliance.historyTable;
-  const history = historyTable
-    ? new HistoryStore(
-        clients,
-        { name: historyTable, region: process.env.AWS_REGION ?? 'us-east-1' },
-        config.compliance.retentionDays,
-      )
-    : undefined;
+  const history = sweepHistory(clients, config);
   const progress = process.stderr.isTTY ? new TtyProgress(process.stderr) : undefined;
   try {
     const sweeper = new Sweeper({ catalog, config, clients, evaluator, history });

@@ -3,7 +3,7 @@ import { createLogger } from '../audit';
 import { createRampart, type Rampart } from '../app';
 import { ActionNamingClients } from '../aws/action-errors';
 import { defaultCatalog } from '../catalog';
-import { HistoryStore } from '../history/store';
+import { sweepHistory } from '../sweep/history';
 import { sweepReadActions } from '../sweep/actions';
 import type { SweepSummary } from '../sweep/model';
 import { Sweeper } from '../sweep/sweep';
@@ -18,14 +18,7 @@ export const SWEEP_READ_ACTIONS: readonly string[] = sweepReadActions(defaultCat
  */
 export function createSweepHandler(rampart: Rampart, logger = createLogger()) {
   const { catalog, config, clients, evaluator } = rampart;
-  const table = config.compliance.historyTable;
-  const history = table
-    ? new HistoryStore(
-        clients,
-        { name: table, region: process.env.AWS_REGION ?? 'us-east-1' },
-        config.compliance.retentionDays,
-      )
-    : undefined;
+  const history = sweepHistory(clients, config);
   const sweeper = new Sweeper({ catalog, config, clients, evaluator, history });
   return async function handler(
     _event: ScheduledEvent | Record<string, unknown>,

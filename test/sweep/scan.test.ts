@@ -6,6 +6,7 @@ import { AwsClients } from '../../src/aws/clients';
 import { ExceptionStore } from '../../src/exceptions/store';
 import { ensureExceptionsTable } from '../../src/exceptions/table';
 import { startFaultProxy, type FaultProxy } from '../../src/local/fault-proxy';
+import type { SweepFinding } from '../../src/sweep/model';
 import { startMoto, type MotoServer } from '../../src/local/moto';
 import { seedClients, seedEveryPolicy, type SeedClients, type Seeded } from './seed';
 
@@ -15,16 +16,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 
 interface ScanJson {
-  findings: {
-    policy: string;
-    resourceType: string;
-    resourceId: string;
-    arn: string;
-    account: string;
-    region: string;
-    status: string;
-    message: string;
-  }[];
+  findings: SweepFinding[];
   summary: Record<string, unknown> & { errors: { action?: string; message: string }[] };
 }
 
