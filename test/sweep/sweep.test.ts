@@ -1,0 +1,215 @@
+import {
+  ConfigServiceClient,
+  SelectAggregateResourceConfigCommand,
+} from '@aws-sdk/client-config-service';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRampart } from '../../src/app';
+import { AwsClients } from '../../src/aws/clients';
+import { defaultCatalog } from '../../src/catalog';
+import { TtyProgress } from '../../src/cli/progress';
+import { parseConfig } from '../../src/config';
+import { createSweepHandler, SWEEP_READ_ACTIONS } from '../../src/handlers/sweep';
+import { ensureHistoryTable, HistoryStore } from '../../src/history/store';
+import { aggregatorQuery } from '../../src/sweep/aggregator';
+import { findingKey } from '../../src/sweep/model';
+import { DRIFT_LABEL, Sweeper } from '../../src/sweep/sweep';
+import { OPEN_22, PRIVATE_5432, seedSecurityGroup } from '../support/ec2';
+import { RecordingClients } from '../support/recording-clients';
+
+const catalog = defaultCatalog();
+const ACCOUNT = '123456789012';
+
+/** Only the given policies enabled, each in the given mode. */
+function configWith(policies: Record<string, string>, compliance: Record<string, unknown>) {
+  const entries = [...catalog.policies.keys()].map((id) => [
+    id,
+    policies[id] ? { mode: policies[id] } : { enabled: false },
+  ]);
+  return parseConfig({ policies: Object.fromEntries(entries), compliance }, catalog);
+}
+
+describe('drift across two sweeps with a history table (moto DynamoDB)', () => {
+  const REGION = 'ap-southeast-3';
+  const TABLE = 'rampart-history-drift';
+  let clients: AwsClients;
+  let ec2: EC2Client;
+  let sqs: SQSClient;
+
+  beforeAll(async () => {
+    clients = new AwsClients();
+    ec2 = new EC2Client({ region: REGION });
+    sqs = new SQSClient({ region: REGION });
+    await ensureHistoryTable(clients, { name: TABLE, region: 'us-east-1' });
+  });
+  afterAll(() => {
+    clients.destroy();
+    ec2.destroy();
+    sqs.destroy();
+  });
+
+  it('labels drift only what neither the previous sweep nor an event had open; keeps a snapshot per run', async () => {
+    const config = configWith(
+      { 'sg-no-public-ingress': 'notify', 'sqs-has-dlq': 'notify' },
+      { historyTable: TABLE, sweep: { regions: [REGION] } },
+    );
+    const rampart = createRampart({ config, clients, reporters: [] });
+    const handler = createSweepHandler(rampart);
+    const history = new HistoryStore(clients, { name: TABLE, region: 'us-east-1' });
+
+    const first = await seedSecurityGroup(ec2, [OPEN_22]);
+    await seedSecurityGroup(ec2, [PRIVATE_5432]);
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'drift-orders' })))
+      .QueueUrl!;
+    const run1 = await handler({});
+    expect(run1).toMatchObject({ violations: 2, drift: 2, remediate: true, errors: [] });
+
+    // Between the runs: a new open group, and one an event already reported (notified).
+    const second = await seedSecurityGroup(ec2, [OPEN_22]);
+    const reported = await seedSecurityGroup(ec2, [OPEN_22]);
+    const reportedArn = `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/${reported}`;
+    await history.putOutcome({
+      time: new Date().toISOString(),
+      source: 'cloudtrail',
+      eventId: 'ev-1',
+      eventName: 'AuthorizeSecurityGroupIngress',
+      policy: 'sg-no-public-ingress',
+      resourceType: 'AWS::EC2::SecurityGroup',
+      resourceId: reported,
+      arn: reportedArn,
+      account: ACCOUNT,
+      region: REGION,
+      status: 'notified',
+    });
+
+    const sweeper = new Sweeper({ ...rampart, history });
+    const run2 = await sweeper.run({ remediate: false });
+    const drifted = run2.findings.filter((f) => f.message.endsWith(DRIFT_LABEL));
+    expect(drifted.map((f) => f.resourceId)).toEqual([second]);
+    expect(run2.summary).toMatchObject({ violations: 4, drift: 1 });
+    expect(run2.findings.map((f) => f.resourceId).sort()).toEqual(
+      [first, second, reported, queueUrl].sort(),
+    );
+
+    const [latest] = await history.latestSweeps(1);
+    expect(latest).toMatchObject({ runId: run2.summary.runId, violations: 4, drift: 1 });
+    expect(latest!.byPolicyAccount).toEqual(run2.summary.byPolicyAccount);
+    const open = await history.openKeys(run2.summary.runId);
+    expect(open).toEqual(new Set(run2.openKeys));
+    expect(open.has(findingKey('sg-no-public-ingress', reportedArn))).toBe(true);
+  });
+});
+
+describe('aggregator path (SelectAggregateResourceConfig is missing in moto: mocked)', () => {
+  const REGION = 'ap-southeast-3';
+  const config = mockClient(ConfigServiceClient);
+  afterAll(() => config.restore());
+
+  const row = (groupId: string, cidr: string, status = 'OK') =>
+    JSON.stringify({
+      resourceId: groupId,
+      resourceType: 'AWS::EC2::SecurityGroup',
+      accountId: ACCOUNT,
+      awsRegion: REGION,
+      arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/${groupId}`,
+      configurationItemStatus: status,
+      configurationItemCaptureTime: '2026-11-20T10:00:00.000Z',
+      configuration: {
+        groupId,
+        ipPermissions: [
+          { ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipv4Ranges: [{ cidrIp: cidr }] },
+        ],
+        ipPermissionsEgress: [],
+      },
+      supplementaryConfiguration: {},
+      tags: [{ key: 'team', value: 'ops' }],
+    });
+
+  it('pages through the query and reads live only the candidates; decisions rest on the live read', async () => {
+    const ec2 = new EC2Client({ region: REGION });
+    // Live state: `open` is still open; `closed` was fixed since Config recorded it open.
+    const open = await seedSecurityGroup(ec2, [OPEN_22]);
+    const closed = await seedSecurityGroup(ec2, [PRIVATE_5432]);
+    ec2.destroy();
+    config
+      .on(SelectAggregateResourceConfigCommand)
+      .resolvesOnce({
+        Results: [row(open, '0.0.0.0/0'), row('sg-private1', '10.0.0.0/8')],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        Results: [row(closed, '0.0.0.0/0'), row('sg-gone', '0.0.0.0/0', 'ResourceDeleted')],
+      });
+    const clients = new RecordingClients();
+    const rampartConfig = configWith(
+      { 'sg-no-public-ingress': 'notify' },
+      { sweep: { regions: [REGION], aggregator: { name: 'org', region: 'us-east-1' } } },
+    );
+    const rampart = createRampart({ config: rampartConfig, clients, reporters: [] });
+    const report = await new Sweeper(rampart).run({ remediate: false });
+    clients.destroy();
+
+    const calls = config.commandCalls(SelectAggregateResourceConfigCommand);
+    expect(calls.map((c) => c.args[0].input.NextToken)).toEqual([undefined, 'page-2']);
+    expect(calls[0]!.args[0].input).toMatchObject({ ConfigurationAggregatorName: 'org' });
+    expect(calls[0]!.args[0].input.Expression).toBe(
+      aggregatorQuery(['AWS::EC2::SecurityGroup'], { accounts: [ACCOUNT], regions: [REGION] }),
+    );
+    expect(report.summary).toMatchObject({ source: 'aggregator', resources: 3, errors: [] });
+    expect(report.findings.map((f) => [f.resourceId, f.status])).toEqual([[open, 'violation']]);
+    // One live read per candidate (open, closed); none for the compliant or deleted rows.
+    expect(clients.calls.sort()).toEqual([
+      'DescribeSecurityGroupRulesCommand',
+      'DescribeSecurityGroupRulesCommand',
+      'GetCallerIdentityCommand',
+    ]);
+  });
+
+  it('names the account and region filters in the query', () => {
+    expect(
+      aggregatorQuery(['AWS::SQS::Queue', "O'Brien"], {
+        accounts: ['111111111111', '222222222222'],
+        regions: ['eu-west-1'],
+      }),
+    ).toMatch(
+      /WHERE resourceType IN \('AWS::SQS::Queue', 'O''Brien'\) AND accountId IN \('111111111111', '222222222222'\) AND awsRegion IN \('eu-west-1'\)$/,
+    );
+  });
+});
+
+describe('sweep read actions and the TTY progress bar', () => {
+  it('declares every listing action, read-only and without wildcards', () => {
+    expect(SWEEP_READ_ACTIONS).toEqual(
+      expect.arrayContaining([
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeSecurityGroupRules',
+        'sqs:ListQueues',
+        'dynamodb:ListTables',
+        'iam:GetAccountAuthorizationDetails',
+        'config:SelectAggregateResourceConfig',
+      ]),
+    );
+    for (const action of SWEEP_READ_ACTIONS) {
+      expect(action).toMatch(/^[a-z0-9-]+:(Describe|List|Get|Select)[A-Za-z0-9]+$/);
+    }
+  });
+
+  it('draws scanned of listed, per type, and clears the line', () => {
+    const stream = Object.assign(new PassThrough(), {
+      columns: 200,
+    }) as unknown as NodeJS.WriteStream;
+    let text = '';
+    (stream as unknown as PassThrough).on('data', (d: Buffer) => (text += d.toString()));
+    const progress = new TtyProgress(stream, 0);
+    progress.discovered('AWS::EC2::SecurityGroup', 4);
+    progress.scanned('AWS::EC2::SecurityGroup', 3);
+    progress.scanned('AWS::SQS::Queue', 1);
+    progress.done();
+    expect(text).toContain('3/4 resources  EC2::SecurityGroup 3/4');
+    expect(text).toContain('4/5 resources  EC2::SecurityGroup 3/4  SQS::Queue 1/1');
+    expect(text.endsWith('\r\x1b[2K')).toBe(true);
+  });
+});
