@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const region = z
   .string()
@@ -34,7 +34,10 @@ export const complianceSchema = z.strictObject({
       schedule: z.enum(SCHEDULES).default('daily'),
       /** Regions to sweep; empty: AWS_REGION (or the CLI's --region). */
       regions: z.array(region).default([]),
-      /** Accounts to sweep; empty: the account of the credentials. */
+      /**
+       * Accounts to sweep; empty: the account of the credentials. Other accounts are read
+       * only through `aggregator` (Rampart assumes no roles in member accounts).
+       */
       accounts: z.array(account).default([]),
       /** Most API calls in flight at once (describe calls per resource). */
       concurrency: z.number().int().min(1).max(64).default(16),

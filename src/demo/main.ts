@@ -5,6 +5,8 @@ import { errorMessage } from '../errors';
 import { startMoto } from '../local/moto';
 import { demoScenarios, emulatorGaps } from './scenarios';
 import { runSlackDemo } from './slack';
+import { summaryTable } from '../sweep/format';
+import { Sweeper } from '../sweep/sweep';
 
 const ACCOUNT = '123456789012'; // moto's default account
 const REGION = 'us-east-1';
@@ -73,12 +75,11 @@ async function main(): Promise<number> {
   print(dim(`moto server on ${moto.endpoint}; SDK clients reach it through AWS_ENDPOINT_URL`));
   const clients = new AwsClients();
   // Audit lines are what Lambda would log to CloudWatch; the demo prints them only if asked.
+  const silent = { write: () => true } as unknown as NodeJS.WritableStream;
   const rampart = createRampart({
     clients,
     config: undefined,
-    logStream: process.env.RAMPART_DEMO_AUDIT
-      ? process.stderr
-      : ({ write: () => true } as unknown as NodeJS.WritableStream),
+    logStream: process.env.RAMPART_DEMO_AUDIT ? process.stderr : silent,
   });
   const totals = { scenarios: 0, reverted: 0, failed: 0 };
   try {
@@ -122,6 +123,24 @@ async function main(): Promise<number> {
     try {
       const slack = await runSlackDemo({ clients, account: ACCOUNT, region: REGION }, print);
       totals.failed += slack.failed;
+    } catch (error) {
+      totals.failed++;
+      print(red(`  failed    ${errorMessage(error)}`));
+    }
+    print();
+    print(
+      bold('▶ Scan') +
+        ' — then the periodic sweep, read-only, over the whole demo account (`rampart scan`)',
+    );
+    try {
+      const readOnly = createRampart({ clients, reporters: [], logStream: silent });
+      const { findings, summary } = await new Sweeper(readOnly).run({
+        regions: [REGION],
+        remediate: false,
+      });
+      for (const f of findings) print(`  ${f.status.padEnd(9)} ${f.policy}: ${f.message}`);
+      for (const line of summaryTable(summary).split('\n')) print(`  ${line}`);
+      if (summary.errors.length > 0) totals.failed++;
     } catch (error) {
       totals.failed++;
       print(red(`  failed    ${errorMessage(error)}`));

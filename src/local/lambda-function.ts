@@ -36,14 +36,11 @@ export function zipOf(name: string, content: string): Uint8Array {
   return Buffer.concat([local, file, data, central, file, end]);
 }
 
-/**
- * Creates an execution role (moto checks that it exists) and a Node.js function using it,
- * in the emulated account: for the demo and the tests.
- */
-export async function createFunctionWithRole(iam: IAMClient, lambda: LambdaClient, name: string) {
-  const role = await iam.send(
+/** An execution role Lambda may assume (moto checks that a function's role exists). */
+export function createLambdaRole(iam: IAMClient, roleName: string) {
+  return iam.send(
     new CreateRoleCommand({
-      RoleName: `${name}-role`,
+      RoleName: roleName,
       AssumeRolePolicyDocument: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
@@ -56,6 +53,14 @@ export async function createFunctionWithRole(iam: IAMClient, lambda: LambdaClien
       }),
     }),
   );
+}
+
+/**
+ * Creates an execution role (moto checks that it exists) and a Node.js function using it,
+ * in the emulated account: for the demo and the tests.
+ */
+export async function createFunctionWithRole(iam: IAMClient, lambda: LambdaClient, name: string) {
+  const role = await createLambdaRole(iam, `${name}-role`);
   const fn = await lambda.send(
     new CreateFunctionCommand({
       FunctionName: name,

@@ -11,7 +11,9 @@ export function sweepReadActions(catalog: Catalog): string[] {
   const actions = new Set<string>(AGGREGATOR_READ_ACTIONS);
   for (const type of catalog.resourceTypes.values()) {
     for (const a of type.enumerate?.readActions ?? []) actions.add(a);
-    if (type.fromConfigItem) for (const a of type.readActions) actions.add(a);
+    // The types the aggregator lists (regional ones Config records) are read live by `collect`.
+    if (type.fromConfigItem && !type.enumerate?.global)
+      for (const a of type.readActions) actions.add(a);
   }
   return [...actions].sort();
 }

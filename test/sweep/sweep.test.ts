@@ -213,3 +213,14 @@ describe('sweep read actions and the TTY progress bar', () => {
     expect(text.endsWith('\r\x1b[2K')).toBe(true);
   });
 });
+
+describe('docs/sweep.md', () => {
+  it('lists exactly SWEEP_READ_ACTIONS', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/sweep.md', import.meta.url), 'utf8');
+    const start = doc.indexOf('## IAM actions');
+    const section = doc.slice(start, doc.indexOf('`sts:GetCallerIdentity`', start));
+    const listed = [...section.matchAll(/`([a-z0-9-]+:[A-Za-z]+)`/g)].map((m) => m[1]);
+    expect([...new Set(listed)].sort()).toEqual([...SWEEP_READ_ACTIONS].sort());
+  });
+});
