@@ -152,7 +152,7 @@ async function evaluationRate(): Promise<{ evaluations: number; perSecond: numbe
   for (const type of catalog.resourceTypes.values()) {
     if (!type.enumerate) continue;
     const policies = catalog.policiesFor(type.type);
-    const scope = { account: ACCOUNT, region: REGION, limit: <T>(f: () => Promise<T>) => f() };
+    const scope = { account: ACCOUNT, region: REGION, limit: pLimit(16) };
     for await (const snapshot of type.enumerate.list(clients, scope))
       judged.push({ snapshot, policies });
   }

@@ -36,5 +36,29 @@ describe('npm run demo', () => {
     expect(run.stdout).toMatch(
       new RegExp(`Summary: \\d+ scenario\\(s\\), ${enforced.length} reverted, 0 failed`),
     );
+
+    // Then the scan summary: a read-only sweep of the whole demo account after the reverts.
+    const scan = run.stdout.slice(run.stdout.indexOf('▶ Scan'));
+    expect(scan).toMatch(
+      /\d+ resource\(s\) in 123456789012 \/ us-east-1 \(describe, read-only\) in [\d.]+ s: \d+ violation\(s\), 1 excepted, 0 reverted, 0 failed/,
+    );
+    const rows = new Map(
+      [...scan.matchAll(/^\s+([a-z0-9-]+)\s+123456789012\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/gm)].map(
+        (m) => [
+          m[1]!,
+          { resources: Number(m[2]), violations: Number(m[4]), excepted: Number(m[5]) },
+        ],
+      ),
+    );
+    // Every policy judged something; the Slack flow's exception shows as excepted.
+    for (const p of policies.filter((p) => p.id !== 'rds-encrypted')) {
+      expect(rows.get(p.id)?.resources, p.id).toBeGreaterThan(0);
+    }
+    expect(rows.get('sg-no-public-ingress')).toMatchObject({ violations: 0, excepted: 1 });
+    // What the events reverted stays reverted: no violation left for those resources.
+    for (const id of ['lambda-has-dlq', 'eventbridge-target-has-dlq', 'sns-subscription-has-dlq']) {
+      expect(rows.get(id)?.violations, id).toBe(0);
+    }
+    expect(scan).toMatch(/^ {2}excepted {2}sg-no-public-ingress: .* Excepted: exception exc-/m);
   });
 });

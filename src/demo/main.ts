@@ -7,6 +7,7 @@ import { demoScenarios, emulatorGaps } from './scenarios';
 import { runSlackDemo } from './slack';
 import { summaryTable } from '../sweep/format';
 import { Sweeper } from '../sweep/sweep';
+import type { ExceptionStore } from '../exceptions/store';
 
 const ACCOUNT = '123456789012'; // moto's default account
 const REGION = 'us-east-1';
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
     logStream: process.env.RAMPART_DEMO_AUDIT ? process.stderr : silent,
   });
   const totals = { scenarios: 0, reverted: 0, failed: 0 };
+  let exceptions: ExceptionStore | undefined;
   try {
     for (const scenario of demoScenarios) {
       totals.scenarios++;
@@ -123,6 +125,7 @@ async function main(): Promise<number> {
     try {
       const slack = await runSlackDemo({ clients, account: ACCOUNT, region: REGION }, print);
       totals.failed += slack.failed;
+      exceptions = slack.exceptions;
     } catch (error) {
       totals.failed++;
       print(red(`  failed    ${errorMessage(error)}`));
@@ -133,7 +136,12 @@ async function main(): Promise<number> {
         ' — then the periodic sweep, read-only, over the whole demo account (`rampart scan`)',
     );
     try {
-      const readOnly = createRampart({ clients, reporters: [], logStream: silent });
+      // The exception granted in the Slack flow counts: that group shows as excepted.
+      const readOnly = createRampart({
+        clients,
+        logStream: silent,
+        humanLoop: { reporters: [], ...(exceptions ? { exceptions } : {}) },
+      });
       const { findings, summary } = await new Sweeper(readOnly).run({
         regions: [REGION],
         remediate: false,

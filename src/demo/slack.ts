@@ -11,6 +11,7 @@ import { defaultCatalog } from '../catalog';
 import { parseConfig } from '../config';
 import type { EventResult } from '../engine/evaluator';
 import { SchedulerDeadlines, approvalIdOf } from '../exceptions/deadline';
+import type { ExceptionStore } from '../exceptions/store';
 import { ensureExceptionsTable } from '../exceptions/table';
 import { describeRule, readSecurityGroupRules } from '../resources/ec2-security-group';
 import { announceGrant, grantFromNotice } from '../slack/app';
@@ -106,7 +107,7 @@ function statusOf(result: EventResult): string {
 export async function runSlackDemo(
   ctx: DemoContext,
   print: (line?: string) => void,
-): Promise<{ failed: number }> {
+): Promise<{ failed: number; exceptions?: ExceptionStore }> {
   const token = process.env.SLACK_BOT_TOKEN;
   const channel = process.env.RAMPART_DEMO_SLACK_CHANNEL;
   const live = Boolean(token && channel);
@@ -207,5 +208,5 @@ export async function runSlackDemo(
   print(
     `  after     ${left.length === 0 ? `${unanswered.groupId}  no ingress rules left` : left.join('; ')}`,
   );
-  return { failed };
+  return { failed, exceptions: loop.exceptions };
 }
