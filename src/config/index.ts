@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import YAML from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MODES, type Mode } from '../domain';
 import type { Catalog } from '../engine/catalog';
+import { deploymentSchema, deploymentSettings, type DeploymentSettings } from './deployment';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -28,6 +29,8 @@ export interface RampartConfig {
   ownRole: { arns: string[]; namePrefixes: string[] };
   /** Every catalog policy, with defaults filled in. */
   policies: Record<string, PolicySettings>;
+  /** Where and how the CDK app deploys Rampart (read by `infra/`, not by the engine). */
+  deployment: DeploymentSettings;
 }
 
 export const CONFIG_FILE = 'rampart.config.yaml';
@@ -55,6 +58,7 @@ function configSchema(catalog: Catalog) {
       })
       .optional(),
     policies: z.strictObject(policyShape).optional(),
+    deployment: deploymentSchema,
   });
 }
 
@@ -135,6 +139,7 @@ export function parseConfig(raw: unknown, catalog: Catalog, source = '(object)')
       namePrefixes: doc.ownRole?.namePrefixes ?? DEFAULT_OWN_ROLE_PREFIXES,
     },
     policies,
+    deployment: deploymentSettings(doc.deployment),
   };
 }
 
