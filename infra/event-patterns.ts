@@ -48,20 +48,21 @@ function cloudTrailPattern(eventSource: string, eventNames: string[]): EventPatt
 function chunkByPatternLength(eventSource: string, names: string[]): string[][] {
   const chunks: string[][] = [];
   let current: string[] = [];
+  const fits = (list: string[]) =>
+    JSON.stringify(cloudTrailPattern(eventSource, list)).length <= MAX_PATTERN_LENGTH;
   for (const name of names) {
-    const candidate = [...current, name];
-    if (JSON.stringify(cloudTrailPattern(eventSource, candidate)).length > MAX_PATTERN_LENGTH) {
-      if (current.length === 0) {
-        throw new EventPatternError(
-          `event name ${name} alone exceeds the ${MAX_PATTERN_LENGTH}-character pattern limit`,
-          eventSource,
-        );
-      }
-      chunks.push(current);
-      current = [name];
-    } else {
-      current = candidate;
+    if (fits([...current, name])) {
+      current.push(name);
+      continue;
     }
+    if (!fits([name])) {
+      throw new EventPatternError(
+        `event name ${name} alone exceeds the ${MAX_PATTERN_LENGTH}-character pattern limit`,
+        eventSource,
+      );
+    }
+    chunks.push(current);
+    current = [name];
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
