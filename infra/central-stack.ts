@@ -25,7 +25,7 @@ import type { Construct } from 'constructs';
 import type { RampartConfig } from '../src/config';
 import type { Catalog } from '../src/engine/catalog';
 import {
-  BUNDLE_SETTINGS,
+  cdkBundling,
   EVALUATOR_ENTRY,
   LOCK_FILE,
   NODE_MAJOR,
@@ -175,21 +175,13 @@ export class RampartCentralStack extends Stack {
       role: evaluatorRole,
       logGroup: evaluatorLogs,
       environment: {
-        ...SOURCE_MAP_ENV,
+        ...(evaluatorSettings.sourceMaps ? SOURCE_MAP_ENV : {}),
         POWERTOOLS_SERVICE_NAME: 'rampart-evaluator',
         RAMPART_CONFIG_JSON: props.runtimeConfigJson,
         RAMPART_HOME_ACCOUNT: Aws.ACCOUNT_ID,
         RAMPART_REMEDIATION_ROLE_NAME: REMEDIATION_ROLE_NAME,
       },
-      bundling: {
-        target: BUNDLE_SETTINGS.target,
-        format: nodejs.OutputFormat.ESM,
-        minify: BUNDLE_SETTINGS.minify,
-        sourceMap: BUNDLE_SETTINGS.sourceMap,
-        mainFields: BUNDLE_SETTINGS.mainFields,
-        banner: BUNDLE_SETTINGS.banner,
-        externalModules: BUNDLE_SETTINGS.externalModules,
-      },
+      bundling: { ...cdkBundling(), format: nodejs.OutputFormat.ESM },
     });
     this.evaluator.addEventSource(
       new sources.SqsEventSource(this.queue, {
@@ -269,7 +261,8 @@ export class RampartCentralStack extends Stack {
     );
     grantKeyUse(evaluatorRole, key, 'encrypt');
 
-    if (deployment.slack.enabled) this.addSlack(key, exceptionsTable, deployment.slack.channel!);
+    if (deployment.slack.enabled)
+      this.addSlack(key, exceptionsTable, deployment.slack.channel!, evaluatorSettings.sourceMaps);
 
     this.addAlarmsAndDashboard(evaluatorLogs);
 
@@ -280,7 +273,12 @@ export class RampartCentralStack extends Stack {
     this.acknowledgeJustifiedFindings(evaluatorRole, actions);
   }
 
-  private addSlack(key: kms.Key, exceptionsTable: dynamodb.Table, channel: string): void {
+  private addSlack(
+    key: kms.Key,
+    exceptionsTable: dynamodb.Table,
+    channel: string,
+    sourceMaps: boolean,
+  ): void {
     if (!existsSync(SLACK_ENTRY)) {
       throw new InfraError(
         `deployment.slack.enabled is true but ${SLACK_ENTRY} does not exist in this version`,
@@ -307,21 +305,13 @@ export class RampartCentralStack extends Stack {
       timeout: Duration.seconds(10),
       logGroup: slackLogs,
       environment: {
-        ...SOURCE_MAP_ENV,
+        ...(sourceMaps ? SOURCE_MAP_ENV : {}),
         POWERTOOLS_SERVICE_NAME: 'rampart-slack',
         RAMPART_SLACK_SECRET_ARN: secret.secretArn,
         RAMPART_SLACK_CHANNEL: channel,
         RAMPART_EXCEPTIONS_TABLE: exceptionsTable.tableName,
       },
-      bundling: {
-        target: BUNDLE_SETTINGS.target,
-        format: nodejs.OutputFormat.ESM,
-        minify: BUNDLE_SETTINGS.minify,
-        sourceMap: BUNDLE_SETTINGS.sourceMap,
-        mainFields: BUNDLE_SETTINGS.mainFields,
-        banner: BUNDLE_SETTINGS.banner,
-        externalModules: BUNDLE_SETTINGS.externalModules,
-      },
+      bundling: { ...cdkBundling(), format: nodejs.OutputFormat.ESM },
     });
     secret.grantRead(slack);
     grantTable(slack.role!, exceptionsTable, key, 'read-write');

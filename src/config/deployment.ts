@@ -52,6 +52,8 @@ export const deploymentSchema = z
         batchSize: z.number().int().min(1).max(10000).default(10),
         /** Receives before a message goes to the dead-letter queue. */
         maxReceiveCount: z.number().int().min(1).max(1000).default(5),
+        /** Stack traces in TypeScript terms, at a cold-start cost (NODE_OPTIONS=--enable-source-maps). */
+        sourceMaps: z.boolean().default(false),
       })
       .prefault({}),
     alarms: z

@@ -26,6 +26,7 @@ describe('the deployment section', () => {
         timeoutSeconds: 60,
         batchSize: 10,
         maxReceiveCount: 5,
+        sourceMaps: false,
       },
       alarms: {},
       slack: { enabled: false },

@@ -20,6 +20,7 @@ deployment:
   organizationId: o-abcdefghij
   evaluator:
     reservedConcurrency: 7
+    sourceMaps: true
   alarms:
     email: secops@example.com
 `;
