@@ -1,10 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { createRampart } from '../app';
-import { ConfigError } from '../config';
+import { defaultCatalog } from '../catalog';
+import { checkTemplates } from '../check';
+import { CHECK_FORMATS, toSarif, toText, type CheckFormat } from '../check/format';
+import { loadTemplates, TemplateError } from '../cloudformation/template';
+import { ConfigError, loadConfig } from '../config';
 import { needsRetry } from '../engine/evaluator';
 import { errorMessage } from '../errors';
 import { MalformedEventError } from '../events/errors';
+import { replay, replayFiles, ReplayInputError, type ReplayRow } from '../simulate';
 
 /** Exit codes shared by every command: 0 success, 1 a problem found or not fixed, 2 bad input. */
 export const EXIT = { ok: 0, problem: 1, usage: 2 } as const;
@@ -51,6 +56,84 @@ async function handleCommand(
   }
 }
 
+function rampartVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new CliUsageError(
+      `${name} ${JSON.stringify(value)} is not allowed; allowed: ${allowed.join(', ')}`,
+    );
+  }
+  return value as T;
+}
+
+async function checkCommand(
+  paths: string[],
+  opts: { format: string; config?: string; failOnUnknown?: boolean },
+): Promise<number> {
+  const format = oneOf<CheckFormat>('--format', opts.format, CHECK_FORMATS);
+  const catalog = defaultCatalog();
+  const config = loadConfig(catalog, opts.config);
+  const templates = paths.flatMap((p) => loadTemplates(p));
+  const report = checkTemplates(templates, catalog, config);
+  const out =
+    format === 'sarif'
+      ? JSON.stringify(toSarif(report, catalog, rampartVersion()), null, 2)
+      : format === 'json'
+        ? JSON.stringify(report, null, 2)
+        : toText(report);
+  process.stdout.write(`${out}\n`);
+  const { violations, errors, unknown } = report.summary;
+  return violations + errors > 0 || (opts.failOnUnknown && unknown > 0) ? EXIT.problem : EXIT.ok;
+}
+
+function replayTable(rows: ReplayRow[]): string {
+  const header = ['file', '#', 'event', 'status', 'detail'];
+  const cells = rows.map((r) => [r.file, String(r.index), r.eventName ?? '?', r.status, r.detail]);
+  const widths = header
+    .slice(0, 4)
+    .map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) =>
+    [...c.slice(0, 4).map((x, i) => x.padEnd(widths[i]!)), c[4]].join('  ');
+  const counts = ['handled', 'skipped', 'malformed', 'failed'].map(
+    (s) => `${rows.filter((r) => r.status === s).length} ${s}`,
+  );
+  return [line(header), ...cells.map(line), `${rows.length} event(s): ${counts.join(', ')}`].join(
+    '\n',
+  );
+}
+
+async function simulateCommand(
+  paths: string[],
+  opts: { dryRun?: boolean; config?: string; format: string },
+): Promise<number> {
+  const format = oneOf('--format', opts.format, ['table', 'json'] as const);
+  const files = paths.flatMap((p) => replayFiles(p));
+  const rampart = createRampart({ configPath: opts.config, logStream: process.stderr });
+  try {
+    const rows = await replay(rampart.evaluator, files, { dryRun: opts.dryRun });
+    process.stdout.write(
+      `${
+        format === 'json'
+          ? JSON.stringify(
+              rows.map(({ result: _r, ...row }) => row),
+              null,
+              2,
+            )
+          : replayTable(rows)
+      }\n`,
+    );
+    return rows.some((r) => r.status === 'failed') ? EXIT.problem : EXIT.ok;
+  } finally {
+    rampart.clients.destroy();
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command('rampart')
     .description('Compliance-as-code remediation for AWS')
@@ -67,6 +150,37 @@ export function buildProgram(): Command {
     .action(async (file: string, opts: { dryRun?: boolean; config?: string }) => {
       process.exitCode = await handleCommand(file, opts);
     });
+  program
+    .command('check')
+    .description(
+      'Judge CloudFormation templates (JSON or YAML) or a cdk.out directory with the enabled policies, before deploying',
+    )
+    .argument('<paths...>', 'template files or cdk.out directories')
+    .option('-f, --format <format>', `output format: ${CHECK_FORMATS.join(', ')}`, 'text')
+    .option('-c, --config <path>', 'configuration file (default: rampart.config.yaml if present)')
+    .option('--fail-on-unknown', 'exit 1 also when a resource cannot be judged from the template')
+    .action(
+      async (
+        paths: string[],
+        opts: { format: string; config?: string; failOnUnknown?: boolean },
+      ) => {
+        process.exitCode = await checkCommand(paths, opts);
+      },
+    );
+  program
+    .command('simulate')
+    .description(
+      'Replay CloudTrail events (EventBridge envelopes, or log files as delivered to S3, gzipped or not) through the evaluator',
+    )
+    .argument('<paths...>', 'files or directories of .json / .json.gz')
+    .option('--dry-run', 'decide and report, but write nothing to AWS')
+    .option('-f, --format <format>', 'output format: table, json', 'table')
+    .option('-c, --config <path>', 'configuration file (default: rampart.config.yaml if present)')
+    .action(
+      async (paths: string[], opts: { dryRun?: boolean; config?: string; format: string }) => {
+        process.exitCode = await simulateCommand(paths, opts);
+      },
+    );
   return program;
 }
 
@@ -79,10 +193,13 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    const known =
-      error instanceof CliUsageError ||
-      error instanceof MalformedEventError ||
-      error instanceof ConfigError;
+    const known = [
+      CliUsageError,
+      MalformedEventError,
+      ConfigError,
+      TemplateError,
+      ReplayInputError,
+    ].some((cls) => error instanceof cls);
     process.stderr.write(`rampart: ${known ? (error as Error).message : errorMessage(error)}\n`);
     return known ? EXIT.usage : EXIT.problem;
   }

@@ -9,6 +9,7 @@ import type {
   Violation,
 } from '../domain';
 import type { CloudTrailRecord } from '../events/cloudtrail';
+import type { ResolvedTemplate, TemplateSubject } from '../cloudformation/resolved';
 
 /** Every normalized snapshot carries its type and reference; the rest is per resource type. */
 export interface Snapshot {
@@ -38,6 +39,11 @@ export interface ResourceTypeDefinition<S extends Snapshot = Snapshot> {
   readActions: readonly string[];
   /** Reads the resource's current state; undefined when it no longer exists. */
   collect(clients: AwsClients, locator: ResourceLocator): Promise<S | undefined>;
+  /**
+   * Builds snapshots from a CloudFormation template (shift-left). Takes the whole template
+   * because relations matter (a queue another queue redrives to is a DLQ).
+   */
+  fromTemplate?(template: ResolvedTemplate): TemplateSubject<S>[];
 }
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;

@@ -79,6 +79,13 @@ export function parseEvent(input: unknown): ParsedEvent {
   if (!('detail-type' in obj) && 'eventName' in obj) {
     return { kind: 'cloudtrail', record: parseRecord(obj, '') };
   }
+  if (!('detail-type' in obj)) {
+    throw new MalformedEventError(
+      'detail-type',
+      'is missing: the input is neither an EventBridge event nor a CloudTrail record (no eventName)',
+      typeof obj.id === 'string' ? obj.id : undefined,
+    );
+  }
   const env = envelopeSchema.safeParse(obj);
   if (!env.success) {
     throw toMalformed('', env.error, typeof obj.id === 'string' ? obj.id : undefined);

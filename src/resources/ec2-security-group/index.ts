@@ -9,6 +9,7 @@ import { partitionOf, type ResourceLocator, type ResourceRef } from '../../domai
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { pathValue } from '../../events/cloudtrail';
 import { MalformedEventError } from '../../events/errors';
+import { securityGroupsFromTemplate } from './cloudformation';
 import {
   SECURITY_GROUP,
   normalisePort,
@@ -135,10 +136,18 @@ export const securityGroupType = defineResourceType<SecurityGroupSnapshot>({
     RevokeSecurityGroupIngress: 'removing access cannot open a group',
   },
   readActions: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'],
+  fromTemplate: securityGroupsFromTemplate,
   async collect(clients, locator) {
     const groupId = await resolveGroupId(clients, locator);
     if (!groupId) return undefined;
-    const rules = await readSecurityGroupRules(clients, locator, groupId);
+    let rules: SecurityGroupRule[];
+    try {
+      rules = await readSecurityGroupRules(clients, locator, groupId);
+    } catch (error) {
+      // Deleted since the event: nothing left to judge (and nothing to retry).
+      if ((error as { name?: string }).name === 'InvalidGroup.NotFound') return undefined;
+      throw error;
+    }
     return {
       type: SECURITY_GROUP,
       ref: securityGroupRef(locator.account, locator.region, groupId),

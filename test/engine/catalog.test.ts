@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { policies } from '../../policies';
+import { remediators } from '../../remediators';
+import { defaultCatalog } from '../../src/catalog';
+import { Catalog, CatalogError } from '../../src/engine/catalog';
+import { MODES } from '../../src/domain';
+import { PILLARS, SEVERITIES, type AnyRemediator } from '../../src/engine/definitions';
+import { resourceTypes } from '../../src/resources';
+
+describe('the shipped catalog', () => {
+  const catalog = defaultCatalog();
+
+  it('registers every policy with explicit, unique, kebab-case ids and full metadata', () => {
+    expect(catalog.policies.size).toBe(policies.length);
+    for (const policy of catalog.policies.values()) {
+      expect(policy.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(policy.title.length, policy.id).toBeGreaterThan(10);
+      expect(policy.rationale.length, policy.id).toBeGreaterThan(20);
+      expect(SEVERITIES).toContain(policy.severity);
+      expect(PILLARS).toContain(policy.pillar);
+      expect(MODES).toContain(policy.defaultMode);
+      expect(policy.triggers.length, policy.id).toBeGreaterThan(0);
+      // Every parameter has a default: a policy must work with no configuration at all.
+      expect(() => policy.parameters.parse({}), policy.id).not.toThrow();
+    }
+  });
+
+  it('every remediator declares the IAM actions it needs, with no wildcard', () => {
+    expect(catalog.remediators.size).toBe(remediators.length);
+    for (const remediator of catalog.remediators.values()) {
+      expect(remediator.iamActions.write.length, remediator.id).toBeGreaterThan(0);
+      for (const action of [...remediator.iamActions.read, ...remediator.iamActions.write]) {
+        expect(action, remediator.id).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
+      }
+    }
+    for (const type of catalog.resourceTypes.values()) {
+      for (const action of type.readActions)
+        expect(action, type.type).toMatch(/^[a-z0-9-]+:(Describe|List|Get|Select)[A-Za-z0-9]*$/);
+    }
+  });
+});
+
+describe('Catalog consistency checks', () => {
+  const base = { resourceTypes, policies, remediators };
+  const revoke = remediators[0]!;
+  const withRemediator = (r: Partial<AnyRemediator>) => ({
+    ...base,
+    remediators: [{ ...revoke, ...r }],
+  });
+
+  it('refuses a remediator that declares no write action', () => {
+    expect(() => new Catalog(withRemediator({ iamActions: { read: [], write: [] } }))).toThrow(
+      CatalogError,
+    );
+    expect(() => new Catalog(withRemediator({ iamActions: { read: [], write: [] } }))).toThrow(
+      /declares no IAM write actions/,
+    );
+  });
+
+  it('refuses wildcard or malformed IAM actions', () => {
+    expect(
+      () => new Catalog(withRemediator({ iamActions: { read: [], write: ['ec2:*'] } })),
+    ).toThrow(/no wildcards/);
+    expect(
+      () =>
+        new Catalog(
+          withRemediator({
+            iamActions: { read: ['*'], write: ['ec2:RevokeSecurityGroupIngress'] },
+          }),
+        ),
+    ).toThrow(/no wildcards/);
+    expect(
+      () =>
+        new Catalog(
+          withRemediator({ iamActions: { read: [], write: ['RevokeSecurityGroupIngress'] } }),
+        ),
+    ).toThrow(/service:Action/);
+  });
+
+  it('refuses duplicate ids, unknown remediators and triggers its resource type cannot locate', () => {
+    const sg = policies[0]!;
+    expect(() => new Catalog({ ...base, policies: [sg, sg] })).toThrow(
+      /duplicate policy sg-no-public-ingress/,
+    );
+    expect(() => new Catalog({ ...base, policies: [{ ...sg, remediatorId: 'nope' }] })).toThrow(
+      /unknown remediator nope/,
+    );
+    expect(
+      () => new Catalog({ ...base, policies: [{ ...sg, triggers: ['RunInstances'] }] }),
+    ).toThrow(/trigger RunInstances cannot be located/);
+    expect(
+      () =>
+        new Catalog({
+          ...base,
+          policies: [{ ...sg, resourceType: 'AWS::Nope', parameters: z.strictObject({}) }],
+        }),
+    ).toThrow(/unknown resource type/);
+  });
+});
