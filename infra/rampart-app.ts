@@ -1,5 +1,6 @@
 import { App, Validations, type StackProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { RampartChecks } from '../src/check/cdk';
 import type { Catalog } from '../src/engine/catalog';
 import { RampartCentralStack } from './central-stack';
 import type { DeploymentInput } from './config';
@@ -38,6 +39,11 @@ export function buildRampart(app: App, catalog: Catalog, input: DeploymentInput)
     catalog,
     config,
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  // Synthesis fails on any unacknowledged cdk-nag finding, and on any violation of
+  // Rampart's own policies in Rampart's own templates.
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app, { verbose: true }),
+    new RampartChecks({ config }),
+  );
   return { central, memberRole, memberEvents };
 }

@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
@@ -281,6 +281,18 @@ describe('the CDK stacks', () => {
       .flatMap((m) => Object.values(m.data as Record<string, string>));
     expect(reasons.length).toBeGreaterThan(0);
     for (const reason of reasons) expect(reason.length).toBeGreaterThan(20);
+  });
+
+  it("finds nothing with Rampart's own policies in Rampart's templates, and synth would say so", () => {
+    const clean = build(CONFIG);
+    expect(() => clean.app.synth()).not.toThrow();
+
+    const dirty = build(CONFIG);
+    new ec2.CfnSecurityGroup(dirty.stacks.central, 'WideOpen', {
+      groupDescription: 'ssh from anywhere',
+      securityGroupIngress: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '0.0.0.0/0' }],
+    });
+    expect(() => dirty.app.synth()).toThrow(/Acknowledge with 'Rampart::sg-no-public-ingress'/);
   });
 
   it('refuses to deploy Slack when its handler is not in this version', () => {
