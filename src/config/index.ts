@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import YAML from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MODES, type Mode } from '../domain';
 import type { Catalog } from '../engine/catalog';
 import { slackConfigSchema, type SlackConfig } from './slack';
 import { reliabilitySchema, reliabilitySettings, type ReliabilitySettings } from './reliability';
+import { deploymentSchema, deploymentSettings, type DeploymentSettings } from './deployment';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -34,6 +35,8 @@ export interface RampartConfig {
   slack?: SlackConfig;
   /** Duplicate suppression and the revert-war breaker (src/config/reliability.ts). */
   reliability: ReliabilitySettings;
+  /** Where and how the CDK app deploys Rampart (read by `infra/`, not by the engine). */
+  deployment: DeploymentSettings;
 }
 
 export const CONFIG_FILE = 'rampart.config.yaml';
@@ -63,6 +66,7 @@ function configSchema(catalog: Catalog) {
     policies: z.strictObject(policyShape).optional(),
     slack: slackConfigSchema.optional(),
     reliability: reliabilitySchema.optional(),
+    deployment: deploymentSchema,
   });
 }
 
@@ -150,6 +154,7 @@ export function parseConfig(
     policies,
     ...(doc.slack ? { slack: doc.slack } : {}),
     reliability: reliabilitySettings(doc.reliability, env),
+    deployment: deploymentSettings(doc.deployment),
   };
 }
 
