@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'evaluator-latency': () => import('./evaluator-latency'),
   reliability: () => import('./reliability'),
   sweep: () => import('./sweep'),
+  bundle: () => import('./bundle'),
 };
 
 async function main(): Promise<void> {

@@ -46,13 +46,14 @@ export async function scanCommand(opts: ScanOptions): Promise<number> {
   const progress = process.stderr.isTTY ? new TtyProgress(process.stderr) : undefined;
   try {
     const sweeper = new Sweeper({ catalog, config, clients, evaluator, history });
-    const { openKeys: _open, ...report } = await sweeper.run({
+    const { findings, summary } = await sweeper.run({
       regions: opts.region,
       remediate,
       record: remediate,
       ...(progress ? { progress } : {}),
     });
     progress?.done();
+    const report = { findings, summary };
     const out =
       opts.format === 'json'
         ? toScanJson(report)

@@ -31,7 +31,6 @@ export const complianceSchema = z.strictObject({
   retentionDays: z.number().int().min(7).max(3650).default(400),
   sweep: z
     .strictObject({
-      schedule: z.enum(SCHEDULES).default('daily'),
       /** Regions to sweep; empty: AWS_REGION (or the CLI's --region). */
       regions: z.array(region).default([]),
       /**
