@@ -187,7 +187,7 @@ export function buildProgram(): Command {
   program
     .command('scan')
     .description(
-      "Sweep the credentials' account with every enabled policy (read-only unless --remediate); exit 0 clean, 1 violations remain, 2 usage or access errors",
+      "Sweep the configured accounts (default: the credentials' account) with every enabled policy (read-only unless --remediate); exit 0 clean, 1 violations remain, 2 usage or access errors",
     )
     .option(
       '-r, --region <region>',

@@ -55,7 +55,7 @@ export class TtyProgress implements SweepProgress {
     const filled = listed === 0 ? 0 : Math.round((scanned / listed) * width);
     const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
     const line = `${bar} ${scanned}/${listed} resources  ${parts.join('  ')}`;
-    const columns = this.stream.columns ?? 120;
+    const columns = this.stream.columns || 120; // 0 on a pty without a size
     this.stream.write(`\r\x1b[2K${line.slice(0, Math.max(10, columns - 1))}`);
   }
 }

@@ -26,7 +26,7 @@ export interface ScanOptions {
 export { SCAN_FORMATS };
 
 /**
- * `rampart scan`: sweeps the credentials' account in the given regions with every enabled
+ * `rampart scan`: sweeps the configured accounts (default: the credentials') in the given regions with every enabled
  * policy. Read-only unless `--remediate` (then each policy acts per its mode and the run's
  * snapshot goes to the history table when one is configured).
  */

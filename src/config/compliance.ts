@@ -35,10 +35,13 @@ export const complianceSchema = z.strictObject({
       regions: z.array(region).default([]),
       /**
        * Accounts to sweep; empty: the account of the credentials. Other accounts are read
-       * only through `aggregator` (Rampart assumes no roles in member accounts).
+       * through the cross-account role the clients assume (RAMPART_REMEDIATION_ROLE_NAME).
        */
       accounts: z.array(account).default([]),
-      /** Most API calls in flight at once (describe calls per resource). */
+      /**
+       * Detail reads and remediations in flight at once; listings (one per type, account and
+       * region, their pages in order) run beside them, at most as many again.
+       */
       concurrency: z.number().int().min(1).max(64).default(16),
       /**
        * An AWS Config aggregator: regional types that Config records are listed with one

@@ -129,24 +129,12 @@ export class Sweeper {
         errors.push(sweepErrorOf(error, { account: '-', region: '-', resourceType: 'history' }));
         return new Set<string>();
       }),
-      this.accounts(regions[0]).catch((error: unknown) => {
+      this.accounts(regions[0], errors).catch((error: unknown) => {
         errors.push(sweepErrorOf(error, { account: '-', region: '-', resourceType: 'account' }));
         return [] as string[];
       }),
     ]);
     const run = new SweepRun(this.deps, options, calls, known, trigger, errors);
-    const others = config.compliance.sweep.accounts.filter((a) => !accounts.includes(a));
-    if (!config.compliance.sweep.aggregator) {
-      for (const account of others) {
-        errors.push({
-          account,
-          region: '-',
-          resourceType: '*',
-          kind: 'error',
-          message: `account ${account} is configured but is not the credentials' account: Rampart does not assume roles in member accounts; configure compliance.sweep.aggregator to cover it`,
-        });
-      }
-    }
 
     const judged = this.judgedTypes();
     const aggregator = config.compliance.sweep.aggregator;
@@ -214,15 +202,42 @@ export class Sweeper {
   }
 
   /**
-   * The accounts to sweep. Rampart reads other accounts only through an aggregator (it does
-   * not assume roles in member accounts), so the describe path covers the credentials'
-   * account; configured accounts that are not it are listed as errors, never skipped silently.
+   * The accounts to sweep: `compliance.sweep.accounts`, else the credentials' account.
+   * Another account is read through the cross-account role the clients assume (as the
+   * evaluator does); each is checked with sts:GetCallerIdentity first, so that without a
+   * role an account is reported as an error instead of the home account read in its name.
    */
-  private async accounts(region: string | undefined): Promise<string[]> {
-    const sts = this.deps.clients.get(STSClient, { region: region ?? 'us-east-1' });
-    const caller = (await sts.send(new GetCallerIdentityCommand({}))).Account;
+  private async accounts(region: string | undefined, errors: SweepError[]): Promise<string[]> {
+    const scope = { region: region ?? 'us-east-1' };
+    const identity = async (account?: string) =>
+      (
+        await this.deps.clients
+          .get(STSClient, { ...scope, ...(account ? { account } : {}) })
+          .send(new GetCallerIdentityCommand({}))
+      ).Account;
+    const caller = await identity();
     if (!caller) throw new Error('sts:GetCallerIdentity returned no account');
-    return [caller];
+    const configured = this.deps.config.compliance.sweep.accounts;
+    if (configured.length === 0) return [caller];
+    const reached = await Promise.all(
+      configured.map(async (account) => {
+        if (account === caller) return account;
+        const where = { account, region: scope.region, resourceType: '*' };
+        try {
+          const actual = await identity(account);
+          if (actual === account) return account;
+          errors.push({
+            ...where,
+            kind: 'access',
+            message: `account ${account} is configured, but the credentials reach ${actual ?? 'no account'}: set the cross-account role (RAMPART_REMEDIATION_ROLE_NAME and RAMPART_HOME_ACCOUNT), or use compliance.sweep.aggregator`,
+          });
+        } catch (error) {
+          errors.push(sweepErrorOf(error, where));
+        }
+        return undefined;
+      }),
+    );
+    return reached.filter((a): a is string => a !== undefined);
   }
 
   /**

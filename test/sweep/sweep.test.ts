@@ -103,6 +103,52 @@ describe('drift across two sweeps with a history table (moto DynamoDB)', () => {
   });
 });
 
+describe('several accounts through the cross-account role (moto STS AssumeRole)', () => {
+  const REGION = 'eu-south-2';
+  const MEMBER = '210987654321';
+  const config = configWith(
+    { 'sg-no-public-ingress': 'notify' },
+    { sweep: { regions: [REGION], accounts: [ACCOUNT, MEMBER] } },
+  );
+
+  it('lists each configured account with its own credentials', async () => {
+    const clients = new AwsClients({
+      crossAccount: { roleName: 'RampartRemediationRole', homeAccount: ACCOUNT },
+    });
+    const home = await seedSecurityGroup(clients.get(EC2Client, { region: REGION }), [OPEN_22]);
+    const member = await seedSecurityGroup(
+      clients.get(EC2Client, { region: REGION, account: MEMBER }),
+      [OPEN_22],
+    );
+    const rampart = createRampart({ config, clients, reporters: [] });
+    const report = await new Sweeper(rampart).run({ remediate: false });
+    clients.destroy();
+    expect(report.summary).toMatchObject({ accounts: [ACCOUNT, MEMBER], errors: [] });
+    expect(report.findings.map((f) => [f.account, f.resourceId]).sort()).toEqual(
+      [
+        [ACCOUNT, home],
+        [MEMBER, member],
+      ].sort(),
+    );
+  });
+
+  it('without the role, the other account is an error, never the home account read in its name', async () => {
+    const clients = new AwsClients({ crossAccount: false });
+    const rampart = createRampart({ config, clients, reporters: [] });
+    const report = await new Sweeper(rampart).run({ remediate: false });
+    clients.destroy();
+    expect(report.summary.accounts).toEqual([ACCOUNT]);
+    expect(report.summary.errors).toEqual([
+      expect.objectContaining({
+        account: MEMBER,
+        kind: 'access',
+        message: expect.stringContaining('the credentials reach 123456789012'),
+      }),
+    ]);
+    expect(report.findings.every((f) => f.account === ACCOUNT)).toBe(true);
+  });
+});
+
 describe('aggregator path (SelectAggregateResourceConfig is missing in moto: mocked)', () => {
   const REGION = 'ap-southeast-3';
   const config = mockClient(ConfigServiceClient);

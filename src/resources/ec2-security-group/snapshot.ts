@@ -43,7 +43,7 @@ export function normaliseProtocol(raw: unknown): string {
   if ((typeof raw !== 'string' && typeof raw !== 'number') || raw === '') return '-1';
   const s = String(raw).toLowerCase();
   if (s === 'all') return '-1';
-  return PROTOCOL_NAMES[s] ?? s;
+  return Object.hasOwn(PROTOCOL_NAMES, s) ? PROTOCOL_NAMES[s]! : s; // not `__proto__` &c.
 }
 
 /** -1 and absent ports both mean "all"; strings from CloudTrail become numbers. */
