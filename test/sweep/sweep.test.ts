@@ -7,6 +7,11 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { AuditLog, createLogger } from '../../src/audit';
+import { Catalog } from '../../src/engine/catalog';
+import { definePolicy } from '../../src/engine/definitions';
+import { Evaluator } from '../../src/engine/evaluator';
 import { createRampart } from '../../src/app';
 import { AwsClients } from '../../src/aws/clients';
 import { defaultCatalog } from '../../src/catalog';
@@ -268,5 +273,46 @@ describe('docs/sweep.md', () => {
     const section = doc.slice(start, doc.indexOf('`sts:GetCallerIdentity`', start));
     const listed = [...section.matchAll(/`([a-z0-9-]+:[A-Za-z]+)`/g)].map((m) => m[1]);
     expect([...new Set(listed)].sort()).toEqual([...SWEEP_READ_ACTIONS].sort());
+  });
+});
+
+describe('an evaluation that throws', () => {
+  it('is a failed finding, never compliant', async () => {
+    const sg = catalog.resourceTypes.get('AWS::EC2::SecurityGroup')!;
+    const broken = definePolicy({
+      id: 'broken-policy',
+      title: 'always throws',
+      description: 'a policy with a bug',
+      rationale: 'tests the third outcome',
+      severity: 'low',
+      pillar: 'security',
+      resourceType: sg.type,
+      triggers: [],
+      defaultMode: 'notify',
+      parameters: z.strictObject({}),
+      evaluate() {
+        throw new Error('boom');
+      },
+    });
+    const brokenCatalog = new Catalog({ resourceTypes: [sg], policies: [broken], remediators: [] });
+    const config = parseConfig(
+      { compliance: { sweep: { regions: ['me-south-1'] } } },
+      brokenCatalog,
+    );
+    const clients = new AwsClients();
+    const evaluator = new Evaluator({
+      catalog: brokenCatalog,
+      config,
+      clients,
+      audit: new AuditLog(createLogger({ stream: new PassThrough() })),
+    });
+    const report = await new Sweeper({ catalog: brokenCatalog, config, clients, evaluator }).run({
+      remediate: false,
+    });
+    clients.destroy();
+    expect(report.summary.resources).toBeGreaterThan(0); // the region's default group
+    expect(report.summary).toMatchObject({ compliant: 0, failed: report.summary.resources });
+    expect(report.findings.every((f) => f.status === 'failed')).toBe(true);
+    expect(report.findings[0]!.message).toBe('policy evaluation failed: boom');
   });
 });
