@@ -1,12 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleEvaluator } from '../../bench/bundle';
-import { buildLambda, type LambdaBundle } from '../../infra/bundling';
+import { App, Stack, aws_lambda as lambda } from 'aws-cdk-lib';
+import {
+  EVALUATOR_ENTRY,
+  HANDLER,
+  LambdaBundlingError,
+  buildLambda,
+  lambdaCode,
+  type LambdaBundle,
+} from '../../infra/bundling';
 import { roundTrip } from './sdk-round-trip';
 
 // Imports the bundle in a fresh process and hands it one event that needs no AWS call.
@@ -113,4 +121,40 @@ describe('the SDK clients, bundled as deployed (infra/sdk-tree-shaking.ts)', () 
       },
     });
   });
+});
+
+describe("the stacks' code assets", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rampart-asset-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const functionWith = (app: App, code: lambda.Code) =>
+    new lambda.Function(new Stack(app, 'Assets'), 'Handler', {
+      code,
+      handler: HANDLER,
+      runtime: lambda.Runtime.NODEJS_22_X,
+    });
+
+  it('are the very bundle the bench measures', async () => {
+    const app = new App({ outdir: join(dir, 'cdk.out') });
+    functionWith(app, lambdaCode(EVALUATOR_ENTRY));
+    const assembly = app.synth();
+    const asset = readdirSync(assembly.directory).find((f) => f.startsWith('asset.'));
+    expect(readdirSync(join(assembly.directory, asset!)).sort()).toEqual([
+      'index.mjs',
+      'index.mjs.map',
+    ]);
+    const measured = await buildLambda(EVALUATOR_ENTRY, join(dir, 'bench'));
+    expect(readFileSync(join(assembly.directory, asset!, 'index.mjs'), 'utf8')).toBe(
+      readFileSync(measured.outfile, 'utf8'),
+    );
+  }, 60_000);
+
+  it('fail the synthesis with the entry named when bundling fails', () => {
+    const missing = join(dir, 'no-such-handler.ts');
+    const app = new App({ outdir: join(dir, 'cdk.out.missing') });
+    // CDK wraps the error in its own "Failed to bundle asset" message.
+    expect(() => functionWith(app, lambdaCode(missing))).toThrow(
+      `${new LambdaBundlingError(missing, '').message}exit 1`,
+    );
+  }, 60_000);
 });
