@@ -1,14 +1,13 @@
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUNDLE_SETTINGS, EVALUATOR_ENTRY, SOURCE_MAP_ENV } from '../infra/bundling';
+import { EVALUATOR_ENTRY, SOURCE_MAP_ENV, buildLambda } from '../infra/bundling';
 
 /**
  * The evaluator bundle: its size and its cold-start cost, bundled exactly as the stack does
- * (shared settings in infra/bundling.ts). Cold start = importing the bundle and handling a
+ * (one build, infra/bundling.ts). Cold start = importing the bundle and handling a
  * first event (which builds the catalog, configuration, clients and logger) in a fresh Node
  * process, timed inside that process.
  */
@@ -16,25 +15,9 @@ const SIZE_TARGET_BYTES = 1024 * 1024;
 const COLD_START_TARGET_MS = 150;
 const RUNS = 25;
 
+/** Builds the evaluator into `outdir` exactly as the stack does; returns the bundle's path. */
 export async function bundleEvaluator(outdir: string): Promise<string> {
-  const outfile = join(outdir, 'index.mjs');
-  await build({
-    entryPoints: [EVALUATOR_ENTRY],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: BUNDLE_SETTINGS.target,
-    format: BUNDLE_SETTINGS.format,
-    minify: BUNDLE_SETTINGS.minify,
-    sourcemap: BUNDLE_SETTINGS.sourceMap,
-    sourcesContent: BUNDLE_SETTINGS.sourcesContent,
-    mainFields: BUNDLE_SETTINGS.mainFields,
-    banner: { js: BUNDLE_SETTINGS.banner },
-    external: BUNDLE_SETTINGS.externalModules,
-    alias: BUNDLE_SETTINGS.alias,
-    logLevel: 'error',
-  });
-  return outfile;
+  return (await buildLambda(EVALUATOR_ENTRY, outdir)).outfile;
 }
 
 // Runs in the fresh process: import, then handle one event that needs no AWS call.

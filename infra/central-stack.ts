@@ -16,7 +16,6 @@ import {
   aws_kms as kms,
   aws_lambda as lambda,
   aws_lambda_event_sources as sources,
-  aws_lambda_nodejs as nodejs,
   aws_logs as logs,
   aws_scheduler as scheduler,
   aws_secretsmanager as secrets,
@@ -33,13 +32,12 @@ import { STATE_TABLE, STATE_TABLE_ACTIONS } from '../src/reliability/wiring';
 import { SLACK_SECRET_ENV } from '../src/slack/credentials';
 import { HUMAN_LOOP_ENV } from '../src/slack/wiring';
 import {
-  cdkBundling,
   EVALUATOR_ENTRY,
-  LOCK_FILE,
+  HANDLER,
   NODE_MAJOR,
-  REPO_ROOT,
   SLACK_ENTRY,
   SOURCE_MAP_ENV,
+  lambdaCode,
 } from './bundling';
 import { EncryptedQueueTarget, grantKeyUse, grantTableActions, keyPolicy } from './grants';
 import { NAG_SCOPE, acknowledge, acknowledgeWildcardResources } from './nag';
@@ -97,7 +95,7 @@ export class RampartCentralStack extends Stack {
   readonly bus: events.EventBus;
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
-  readonly evaluator: nodejs.NodejsFunction;
+  readonly evaluator: lambda.Function;
   readonly alarmTopic: sns.Topic;
   private readonly config: RampartConfig;
 
@@ -178,13 +176,11 @@ export class RampartCentralStack extends Stack {
     });
     evaluatorLogs.grantWrite(evaluatorRole);
 
-    this.evaluator = new nodejs.NodejsFunction(this, 'Evaluator', {
+    this.evaluator = new lambda.Function(this, 'Evaluator', {
       functionName: EVALUATOR_FUNCTION_NAME,
       description: 'Rampart evaluator: CloudTrail/Config event → policies → remediation → audit',
-      entry: EVALUATOR_ENTRY,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: LOCK_FILE,
+      code: lambdaCode(EVALUATOR_ENTRY),
+      handler: HANDLER,
       runtime,
       architecture: lambda.Architecture.ARM_64,
       memorySize: evaluatorSettings.memorySize,
@@ -202,7 +198,6 @@ export class RampartCentralStack extends Stack {
         RAMPART_HOME_ACCOUNT: Aws.ACCOUNT_ID,
         RAMPART_REMEDIATION_ROLE_NAME: REMEDIATION_ROLE_NAME,
       },
-      bundling: { ...cdkBundling(), format: nodejs.OutputFormat.ESM },
     });
     this.evaluator.addEventSource(
       new sources.SqsEventSource(this.queue, {
@@ -398,13 +393,11 @@ export class RampartCentralStack extends Stack {
       description: 'Rampart Slack app: exceptions table, deadline cancellation, Revert now',
     });
     slackLogs.grantWrite(slackRole);
-    const slack = new nodejs.NodejsFunction(this, 'Slack', {
+    const slack = new lambda.Function(this, 'Slack', {
       role: slackRole,
       description: 'Rampart Slack app (events, interactivity, slash command)',
-      entry: SLACK_ENTRY,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: LOCK_FILE,
+      code: lambdaCode(SLACK_ENTRY),
+      handler: HANDLER,
       runtime,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
@@ -419,7 +412,6 @@ export class RampartCentralStack extends Stack {
         [HUMAN_LOOP_ENV.scheduleGroup]: SCHEDULE_GROUP_NAME,
         [HUMAN_LOOP_ENV.evaluatorFunction]: inputs.evaluatorArn,
       },
-      bundling: { ...cdkBundling(), format: nodejs.OutputFormat.ESM },
     });
     // Synchronous only (Slack waits for the Function URL's answer), so there is no
     // asynchronous event to keep in a dead-letter queue.

@@ -103,10 +103,12 @@ export class IntrinsicResolver {
 
   private ref(name: string): unknown {
     if (name === 'AWS::NoValue') return NO_VALUE;
-    if (name in KNOWN_PSEUDO) return KNOWN_PSEUDO[name];
+    if (Object.hasOwn(KNOWN_PSEUDO, name)) return KNOWN_PSEUDO[name];
     if (name.startsWith('AWS::'))
       return new Unresolved(`pseudo parameter ${name} is known only at deploy time`);
-    const parameter = this.template.parameters[name];
+    const parameter = Object.hasOwn(this.template.parameters, name)
+      ? this.template.parameters[name]
+      : undefined;
     if (parameter) {
       return parameter.Default !== undefined
         ? parameter.Default

@@ -10,7 +10,20 @@ const catalog = defaultCatalog();
 const config = parseConfig({}, catalog);
 
 const intrinsic = fc.oneof(
-  fc.record({ Ref: fc.constantFrom('P', 'Q', 'AWS::Region', 'AWS::NoValue', 'R1', 'Nope') }),
+  // Object.prototype's keys as names: a lookup table must not find them.
+  fc.record({
+    Ref: fc.constantFrom(
+      'P',
+      'Q',
+      'AWS::Region',
+      'AWS::NoValue',
+      'R1',
+      'Nope',
+      'constructor',
+      '__proto__',
+      'toString',
+    ),
+  }),
   fc.record({
     'Fn::GetAtt': fc.tuple(fc.constantFrom('R1', 'R2', 'Gone'), fc.constantFrom('Arn', 'GroupId')),
   }),
@@ -93,5 +106,29 @@ describe('template parser and checker (property-based)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('names that are Object.prototype keys', () => {
+  it('a Ref to constructor, toString or __proto__ is unknown with a reason, never a function', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const text = JSON.stringify({
+        Resources: {
+          Sg: {
+            Type: 'AWS::EC2::SecurityGroup',
+            Properties: {
+              GroupDescription: 'x',
+              SecurityGroupIngress: [
+                { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: { Ref: name } },
+              ],
+            },
+          },
+        },
+      });
+      const report = checkTemplates([parseTemplate(text, 't.json')], catalog, config);
+      const finding = report.findings.find((f) => f.ruleId === 'sg-no-public-ingress');
+      expect(finding?.status, name).toBe('unknown');
+      expect(finding?.message, name).toContain(`Ref to ${name}`);
+    }
   });
 });

@@ -28,12 +28,13 @@ export interface SecurityGroupSnapshot extends Snapshot {
   rules: SecurityGroupRule[];
 }
 
-const PROTOCOL_NAMES: Record<string, string> = {
-  '6': 'tcp',
-  '17': 'udp',
-  '1': 'icmp',
-  '58': 'icmpv6',
-};
+// A Map, not an object literal: an input such as "__proto__" must not find Object.prototype.
+const PROTOCOL_NAMES: ReadonlyMap<string, string> = new Map([
+  ['6', 'tcp'],
+  ['17', 'udp'],
+  ['1', 'icmp'],
+  ['58', 'icmpv6'],
+]);
 
 /**
  * The API accepts names or numbers and any case; policies see one spelling. Anything else
@@ -43,7 +44,7 @@ export function normaliseProtocol(raw: unknown): string {
   if ((typeof raw !== 'string' && typeof raw !== 'number') || raw === '') return '-1';
   const s = String(raw).toLowerCase();
   if (s === 'all') return '-1';
-  return Object.hasOwn(PROTOCOL_NAMES, s) ? PROTOCOL_NAMES[s]! : s; // not `__proto__` &c.
+  return PROTOCOL_NAMES.get(s) ?? s;
 }
 
 /** -1 and absent ports both mean "all"; strings from CloudTrail become numbers. */

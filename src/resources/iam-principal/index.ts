@@ -87,7 +87,8 @@ export function iamClient(
   const partition = scope.region === 'global' ? 'aws' : partitionOf(scope.region);
   return clients.get(IAMClient, {
     account: scope.account,
-    region: IAM_REGIONS[partition] ?? 'us-east-1',
+    region:
+      (Object.hasOwn(IAM_REGIONS, partition) ? IAM_REGIONS[partition] : undefined) ?? 'us-east-1',
   });
 }
 
