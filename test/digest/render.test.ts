@@ -1,10 +1,3 @@
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients';
@@ -16,6 +9,7 @@ import { digestText } from '../../src/digest/text';
 import { createSlackClient } from '../../src/slack/reporter';
 import { SlackApiStandIn } from '../support/slack-api';
 import { largeDigest } from './large';
+import { topicWithQueue } from './seed';
 
 const REGION = 'mx-central-1'; // this file's own region in the shared moto server
 
@@ -150,39 +144,15 @@ describe('SNS e-mail digest', () => {
   });
 
   describe('delivered through SNS (moto, an SQS subscriber stands for e-mail)', () => {
-    let topicArn: string;
-    let queueUrl: string;
-    const sqs = new SQSClient({ region: REGION });
+    let topic: Awaited<ReturnType<typeof topicWithQueue>>;
     beforeAll(async () => {
-      const sns = new SNSClient({ region: REGION });
-      const name = `digest-${randomUUID().slice(0, 8)}`;
-      topicArn = (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn!;
-      queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
-      const attrs = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-      );
-      await sns.send(
-        new SubscribeCommand({
-          TopicArn: topicArn,
-          Protocol: 'sqs',
-          Endpoint: attrs.Attributes!.QueueArn,
-          Attributes: { RawMessageDelivery: 'false' },
-        }),
-      );
-      sns.destroy();
+      topic = await topicWithQueue(REGION, `digest-${randomUUID().slice(0, 8)}`);
     });
-    afterAll(() => sqs.destroy());
+    afterAll(() => topic.destroy());
 
     it('publishes plain text with a short subject', async () => {
-      await publishDigestToSns(clients, topicArn, small);
-      const out = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: 1,
-          WaitTimeSeconds: 2,
-        }),
-      );
-      const envelope = JSON.parse(out.Messages![0]!.Body!) as { Subject: string; Message: string };
+      await publishDigestToSns(clients, topic.topicArn, small);
+      const envelope = await topic.receive();
       expect(envelope.Subject).toBe('[Rampart] Digest 2026-03-16: 0 open, 1 reverted');
       expect(envelope.Message).toContain('Open violations: 0 (-2)');
       expect(envelope.Message).toContain(

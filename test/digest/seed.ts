@@ -1,3 +1,10 @@
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../src/aws/clients';
 import type { ResourceRef } from '../../src/domain';
 import type { ExceptionDurationDays } from '../../src/exceptions/model';
@@ -288,4 +295,43 @@ export async function seedHistory(
   });
   await exceptions.denyRequest(request.id, 'UAPP', T - 3 * DAY);
   return { history, exceptions, now: T };
+}
+
+/**
+ * An SNS topic with an SQS queue subscribed (standing for an e-mail subscriber); `receive`
+ * returns the next SNS envelope delivered to it (Subject, Message).
+ */
+export async function topicWithQueue(region: string, name: string) {
+  const sqs = new SQSClient({ region });
+  const sns = new SNSClient({ region });
+  try {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn!;
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+    const attrs = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: attrs.Attributes!.QueueArn,
+      }),
+    );
+    return {
+      topicArn,
+      async receive(): Promise<{ Subject: string; Message: string }> {
+        const out = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 1,
+            WaitTimeSeconds: 2,
+          }),
+        );
+        return JSON.parse(out.Messages![0]!.Body!) as { Subject: string; Message: string };
+      },
+      destroy: () => sqs.destroy(),
+    };
+  } finally {
+    sns.destroy();
+  }
 }
