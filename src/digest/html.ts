@@ -44,7 +44,7 @@ function trendChart(trend: Digest['trend']): string {
   const labels = trend
     .map((t, i) =>
       i === 0 || i === trend.length - 1 || trend.length <= 6
-        ? `<text x="${x(i).toFixed(1)}" y="${h - pad.bottom + 18}" text-anchor="middle" font-size="11" fill="#5b6475">${escapeHtml(t.at.slice(0, 10))}</text>`
+        ? `<text x="${x(i).toFixed(1)}" y="${h - pad.bottom + 18}" text-anchor="${trend.length > 1 && i === 0 ? 'start' : trend.length > 1 && i === trend.length - 1 ? 'end' : 'middle'}" font-size="11" fill="#5b6475">${escapeHtml(t.at.slice(0, 10))}</text>`
         : '',
     )
     .join('');
@@ -97,7 +97,9 @@ function barChart(name: string, label: string, bars: { label: string; value: num
           .map((b, i) => {
             const y = 4 + i * rowH;
             const bw = ((w - labelW - 50) * b.value) / max;
-            const text = b.label.length > 28 ? `${b.label.slice(0, 27)}…` : b.label;
+            // Long ids differ at the end: keep both ends.
+            const text =
+              b.label.length > 28 ? `${b.label.slice(0, 12)}…${b.label.slice(-15)}` : b.label;
             return `<g><title>${escapeHtml(b.label)}: ${b.value}</title><text x="${labelW - 6}" y="${y + 15}" text-anchor="end" font-size="12">${escapeHtml(text)}</text><rect class="bar" x="${labelW}" y="${y + 3}" width="${bw.toFixed(1)}" height="${rowH - 8}" rx="2" fill="#d6523c"/><text x="${(labelW + bw + 6).toFixed(1)}" y="${y + 15}" font-size="12">${b.value}</text></g>`;
           })
           .join('');
@@ -154,7 +156,7 @@ export function digestHtml(digest: Digest): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>Rampart compliance digest ${escapeHtml(digest.to.slice(0, 10))}</title>
 <link rel="icon" href="data:,">
 <style>${STYLE}</style>

@@ -75,7 +75,15 @@ export function largeDigest(
     outcomes,
     decisions: [],
     activeExceptions,
-    pastDigests: [],
+    // eight weekly digests before this one, for the trend
+    pastDigests: Array.from({ length: 8 }, (_, i) => ({
+      generatedAt: new Date(now - (8 - i) * 7 * 86_400_000).toISOString(),
+      from: new Date(now - (9 - i) * 7 * 86_400_000).toISOString(),
+      to: new Date(now - (8 - i) * 7 * 86_400_000).toISOString(),
+      openViolations: 4200 - i * 90 + (i % 3) * 60,
+      reverted: 100 + i * 5,
+      byPolicyAccount: [],
+    })),
     topActors: 50,
   });
 }
