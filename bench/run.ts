@@ -5,6 +5,7 @@
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'evaluator-latency': () => import('./evaluator-latency'),
   reliability: () => import('./reliability'),
+  bundle: () => import('./bundle'),
 };
 
 async function main(): Promise<void> {

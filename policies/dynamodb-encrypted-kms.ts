@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePolicy } from '../src/engine/definitions';
 import {
   DYNAMODB_TABLE,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePolicy } from '../src/engine/definitions';
 import { LAMBDA_FUNCTION, type LambdaFunctionSnapshot } from '../src/resources/lambda-function';
 

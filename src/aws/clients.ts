@@ -1,3 +1,6 @@
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { RoleSessions, crossAccountFromEnv, type CrossAccountOptions } from './role-sessions';
+
 /**
  * One place that builds SDK v3 clients, cached per (client, region, account). Clients use
  * the standard credential chain and environment (`AWS_REGION`, `AWS_PROFILE`,
@@ -5,7 +8,7 @@
  */
 export interface ClientScope {
   region: string;
-  /** Target account; reserved for cross-account role assumption (same credentials today). */
+  /** Target account: with cross-account settings, another account's calls use its role. */
   account?: string;
 }
 
@@ -13,6 +16,11 @@ export interface AwsClientsOptions {
   /** SDK retry attempts (standard retry mode); the SDK default is 3. */
   maxAttempts?: number;
   retryMode?: 'standard' | 'adaptive';
+  /**
+   * Assume a role in target accounts other than the home one. Defaults to the settings in
+   * RAMPART_REMEDIATION_ROLE_NAME and RAMPART_HOME_ACCOUNT (set by the stack); `false` = never.
+   */
+  crossAccount?: CrossAccountOptions | false;
 }
 
 // Every SDK v3 client constructor has this shape; `destroy` releases its sockets.
@@ -20,6 +28,7 @@ type ClientCtor<C> = new (config: {
   region: string;
   maxAttempts?: number;
   retryMode?: string;
+  credentials?: () => Promise<AwsCredentialIdentity>;
 }) => C;
 
 export class AwsClients {
@@ -27,7 +36,13 @@ export class AwsClients {
   private readonly ids = new WeakMap<object, number>();
   private nextId = 0;
 
-  constructor(private readonly options: AwsClientsOptions = {}) {}
+  private readonly roles: RoleSessions | undefined;
+
+  constructor(private readonly options: AwsClientsOptions = {}) {
+    const crossAccount =
+      options.crossAccount === undefined ? crossAccountFromEnv() : options.crossAccount;
+    this.roles = crossAccount ? new RoleSessions(crossAccount) : undefined;
+  }
 
   get<C extends { destroy(): void }>(ctor: ClientCtor<C>, scope: ClientScope): C {
     const key = `${this.idOf(ctor)}|${scope.region}|${scope.account ?? ''}`;
@@ -37,6 +52,9 @@ export class AwsClients {
         region: scope.region,
         ...(this.options.maxAttempts ? { maxAttempts: this.options.maxAttempts } : {}),
         ...(this.options.retryMode ? { retryMode: this.options.retryMode } : {}),
+        ...(this.roles?.needsRole(scope.account)
+          ? { credentials: this.roles.provider(scope.account, scope.region) }
+          : {}),
       });
       this.cache.set(key, client);
     }
@@ -47,6 +65,7 @@ export class AwsClients {
   destroy(): void {
     for (const client of this.cache.values()) client.destroy();
     this.cache.clear();
+    this.roles?.destroy();
   }
 
   // Constructor names are mangled by minifiers; identity is what distinguishes clients.

@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import YAML from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MODES, type Mode } from '../domain';
 import type { Catalog } from '../engine/catalog';
 import { slackConfigSchema, type SlackConfig } from './slack';
 import { complianceSchema, complianceSettings, type ComplianceSettings } from './compliance';
 import { reliabilitySchema, reliabilitySettings, type ReliabilitySettings } from './reliability';
+import { deploymentSchema, deploymentSettings, type DeploymentSettings } from './deployment';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -37,6 +38,8 @@ export interface RampartConfig {
   reliability: ReliabilitySettings;
   /** The periodic sweep, its history and the digest (src/config/compliance.ts). */
   compliance: ComplianceSettings;
+  /** Where and how the CDK app deploys Rampart (read by `infra/`, not by the engine). */
+  deployment: DeploymentSettings;
 }
 
 export const CONFIG_FILE = 'rampart.config.yaml';
@@ -67,6 +70,7 @@ function configSchema(catalog: Catalog) {
     slack: slackConfigSchema.optional(),
     reliability: reliabilitySchema.optional(),
     compliance: complianceSchema.optional(),
+    deployment: deploymentSchema,
   });
 }
 
@@ -155,6 +159,7 @@ export function parseConfig(
     ...(doc.slack ? { slack: doc.slack } : {}),
     reliability: reliabilitySettings(doc.reliability, env),
     compliance: complianceSettings(doc.compliance, env),
+    deployment: deploymentSettings(doc.deployment),
   };
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `reliability:` in rampart.config.yaml — duplicate suppression and the revert-war

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Slack channel ids start with C (public), G (private) or D (direct message). */
 const channelId = z

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultCatalog } from '../catalog';
 import type { Catalog } from '../engine/catalog';
 import type { AnyPolicy } from '../engine/definitions';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Actor, TriggerEvent } from '../domain';
 import {
   CONFIG_ITEM_DETAIL_TYPE,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedEventError } from './errors';
 
 export const CONFIG_ITEM_DETAIL_TYPE = 'Config Configuration Item Change';

@@ -5,7 +5,7 @@ import {
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AwsClients } from '../aws/clients';
 import type { ResourceRef, TriggerEvent } from '../domain';
 import { MalformedEventError } from '../events/errors';

@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { AwsClients } from '../aws/clients';
 import { loadSlackCredentials } from '../slack/credentials';
 import { rampartForSlack } from '../slack/runtime';
-import { slackAppFromEnv } from '../slack/wiring';
+import { slackAppFromEnv } from '../slack/app-wiring';
 
 /**
  * Builds the Slack function's handler: credentials from Secrets Manager (read once per cold

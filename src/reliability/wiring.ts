@@ -1,9 +1,29 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AwsClients } from '../aws/clients';
 import type { RampartConfig } from '../config';
+import { STATE_TABLE_ENV } from '../config/reliability';
 import type { Catalog } from '../engine/catalog';
 import { idempotentHandling } from './idempotency';
 import { RevertBreaker } from './revert-breaker';
+
+/**
+ * The state table shared by duplicate suppression (Powertools idempotency's default record
+ * layout) and the revert-war breaker: string key `id`, expiry in `expiration` (epoch
+ * seconds). The infrastructure creates it from this description.
+ */
+export const STATE_TABLE = {
+  partitionKey: 'id',
+  ttlAttribute: 'expiration',
+  env: STATE_TABLE_ENV,
+} as const;
+
+/** What Powertools idempotency (get, conditional put, update, delete) and the breaker call. */
+export const STATE_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+] as const;
 
 /** The state table lives next to the Lambda, in its own region. */
 function stateClient(clients: AwsClients): DynamoDBClient {

@@ -1,7 +1,7 @@
 import { AwsClients } from '../aws/clients';
 import { loadSlackCredentials } from './credentials';
 import { rampartForSlack } from './runtime';
-import { localReceiver, slackAppFromEnv } from './wiring';
+import { localReceiver, slackAppFromEnv } from './app-wiring';
 
 /**
  * `rampart slack --port N`: the Slack app on bolt's HTTP receiver (default path

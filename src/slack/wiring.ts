@@ -1,24 +1,21 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { HTTPReceiver, type App, type Receiver } from '@slack/bolt';
 import type { WebClient, WebClientOptions } from '@slack/web-api';
-import type { AuditLog } from '../audit';
 import type { AwsClients } from '../aws/clients';
 import type { RampartConfig } from '../config';
 import type { Catalog } from '../engine/catalog';
-import type { Evaluator, Reporter } from '../engine/evaluator';
-import {
-  SchedulerDeadlines,
-  approvalDeadlineEvent,
-  type ApprovalDeadline,
-  type ApprovalDeadlines,
-} from '../exceptions/deadline';
+import type { Reporter } from '../engine/evaluator';
+import { SchedulerDeadlines, type ApprovalDeadlines } from '../exceptions/deadline';
 import { ExceptionStore } from '../exceptions/store';
 import { EXCEPTIONS_TABLE, type TableRef } from '../exceptions/table';
 import { SnsReporter } from '../notices/sns';
-import { createSlackApp, type SlackAppDeps } from './app';
-import { loadSlackCredentials, type SlackCredentials } from './credentials';
+import { loadSlackCredentials } from './credentials';
 import { NoticeStore } from './notices';
 import { SlackReporter, createSlackClient } from './reporter';
+
+/*
+ * No import of @slack/bolt here: the evaluator composes the human loop from this module,
+ * and bolt (with express and its body parsers) would triple the evaluator's bundle. The
+ * bolt app is wired in ./app-wiring.ts.
+ */
 
 /** Environment the deployed functions receive from the stack (names, never secrets). */
 export const HUMAN_LOOP_ENV = {
@@ -120,86 +117,4 @@ export function humanLoopFromEnv(inputs: HumanLoopInputs): HumanLoop {
   const topic = env[HUMAN_LOOP_ENV.topic];
   if (topic) loop.reporters.push(new SnsReporter(clients, topic, catalog));
   return loop;
-}
-
-/** "Revert now" in AWS: an asynchronous invoke of the evaluator, so Slack gets its ack in time. */
-export function invokeEvaluator(clients: AwsClients, functionArn: string) {
-  const region = functionArn.split(':')[3] ?? 'us-east-1';
-  return async (deadline: ApprovalDeadline): Promise<void> => {
-    await clients.get(LambdaClient, { region }).send(
-      new InvokeCommand({
-        FunctionName: functionArn,
-        InvocationType: 'Event',
-        Payload: new TextEncoder().encode(JSON.stringify(approvalDeadlineEvent(deadline))),
-      }),
-    );
-  };
-}
-
-/** "Revert now" locally: the evaluator runs in this process. */
-export function evaluateInProcess(evaluator: Evaluator) {
-  return async (deadline: ApprovalDeadline): Promise<void> => {
-    await evaluator.handleEvent(approvalDeadlineEvent(deadline));
-  };
-}
-
-export interface SlackAppInputs extends HumanLoopInputs {
-  audit: AuditLog;
-  evaluator: Evaluator;
-  credentials: SlackCredentials;
-  receiver: Receiver;
-  /** The same human loop the evaluator uses (built from the environment when absent). */
-  loop?: HumanLoop;
-}
-
-/** The bolt app with everything it needs, from configuration and environment. */
-export function slackAppFromEnv(inputs: SlackAppInputs): App {
-  const env = inputs.env ?? process.env;
-  inputs = {
-    ...inputs,
-    slackClientOptions: inputs.slackClientOptions ?? slackClientOptionsFromEnv(env),
-  };
-  const loop =
-    inputs.loop ??
-    humanLoopFromEnv({
-      ...inputs,
-      slackClient:
-        inputs.slackClient ??
-        createSlackClient(inputs.credentials.botToken, inputs.slackClientOptions),
-    });
-  if (!inputs.config.slack) {
-    throw new SlackWiringError(
-      'configuration has no `slack` section (channel, approvers)',
-      'slack',
-    );
-  }
-  if (!loop.exceptions || !loop.notices || !loop.slack) {
-    throw new SlackWiringError(
-      `${HUMAN_LOOP_ENV.table} is not set: exceptions need their table`,
-      HUMAN_LOOP_ENV.table,
-    );
-  }
-  const evaluatorArn = env[HUMAN_LOOP_ENV.evaluatorFunction];
-  const deps: SlackAppDeps = {
-    config: inputs.config.slack,
-    exceptions: loop.exceptions,
-    notices: loop.notices,
-    reporter: loop.slack,
-    audit: inputs.audit,
-    deadlines: loop.approvals,
-    revertNow: evaluatorArn
-      ? invokeEvaluator(inputs.clients, evaluatorArn)
-      : evaluateInProcess(inputs.evaluator),
-  };
-  return createSlackApp({
-    token: inputs.credentials.botToken,
-    receiver: inputs.receiver,
-    clientOptions: inputs.slackClientOptions,
-    deps,
-  });
-}
-
-/** A local HTTP receiver: bolt's signature check, default path /slack/events. */
-export function localReceiver(signingSecret: string): HTTPReceiver {
-  return new HTTPReceiver({ signingSecret, processBeforeResponse: true });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultCatalog } from '../../src/catalog';
 import { Catalog } from '../../src/engine/catalog';
 import { POLICIES_DOC, renderPoliciesDoc } from '../../src/docs/generate-policies';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { policies } from '../../policies';
 import { remediators } from '../../remediators';
 import { defaultCatalog } from '../../src/catalog';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditLog, createLogger, type AuditRecord } from '../../src/audit';
 import { AwsClients } from '../../src/aws/clients';
 import { defaultCatalog } from '../../src/catalog';

@@ -1,7 +1,7 @@
 import { DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditLog, createLogger, type AuditRecord } from '../../src/audit';
 import { AwsClients } from '../../src/aws/clients';
 import { parseConfig } from '../../src/config';

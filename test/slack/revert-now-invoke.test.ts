@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients';
 import { APPROVAL_DEADLINE_DETAIL_TYPE, approvalDeadlineOf } from '../../src/exceptions/deadline';
-import { invokeEvaluator } from '../../src/slack/wiring';
+import { invokeEvaluator } from '../../src/slack/app-wiring';
 
 // moto runs Lambda invocations in Docker, which the test machines lack: the call is checked
 // against the SDK's documented request shape instead (docs/testing.md).

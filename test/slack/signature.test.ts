@@ -1,7 +1,7 @@
 import { App } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../src/local/moto';
-import { localReceiver } from '../../src/slack/wiring';
+import { localReceiver } from '../../src/slack/app-wiring';
 import { SlackApiStandIn } from '../support/slack-api';
 import { SIGNING_SECRET, startSlackHarness, type SlackHarness } from '../support/slack-harness';
 import { postSigned, slackSignature } from '../support/slack-sign';

@@ -10,12 +10,8 @@ import { SchedulerDeadlines } from '../../src/exceptions/deadline';
 import { ensureExceptionsTable, type TableRef } from '../../src/exceptions/table';
 import { freePort } from '../../src/local/moto';
 import { createSlackClient } from '../../src/slack/reporter';
-import {
-  humanLoopFromEnv,
-  localReceiver,
-  slackAppFromEnv,
-  type HumanLoop,
-} from '../../src/slack/wiring';
+import { localReceiver, slackAppFromEnv } from '../../src/slack/app-wiring';
+import { humanLoopFromEnv, type HumanLoop } from '../../src/slack/wiring';
 import { SlackApiStandIn } from './slack-api';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';

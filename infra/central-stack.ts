@@ -1,0 +1,562 @@
+import { existsSync } from 'node:fs';
+import {
+  ArnFormat,
+  Aws,
+  CfnOutput,
+  type CfnResource,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  aws_cloudwatch as cloudwatch,
+  aws_cloudwatch_actions as cwActions,
+  aws_dynamodb as dynamodb,
+  aws_events as events,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_lambda as lambda,
+  aws_lambda_event_sources as sources,
+  aws_lambda_nodejs as nodejs,
+  aws_logs as logs,
+  aws_scheduler as scheduler,
+  aws_secretsmanager as secrets,
+  aws_sns as sns,
+  aws_sns_subscriptions as subscriptions,
+  aws_sqs as sqs,
+} from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { RampartConfig } from '../src/config';
+import type { Catalog } from '../src/engine/catalog';
+import { SCHEDULER_ACTIONS } from '../src/exceptions/deadline';
+import { EXCEPTIONS_TABLE, EXCEPTIONS_TABLE_ACTIONS } from '../src/exceptions/table';
+import { STATE_TABLE, STATE_TABLE_ACTIONS } from '../src/reliability/wiring';
+import { SLACK_SECRET_ENV } from '../src/slack/credentials';
+import { HUMAN_LOOP_ENV } from '../src/slack/wiring';
+import {
+  cdkBundling,
+  EVALUATOR_ENTRY,
+  LOCK_FILE,
+  NODE_MAJOR,
+  REPO_ROOT,
+  SLACK_ENTRY,
+  SOURCE_MAP_ENV,
+} from './bundling';
+import { EncryptedQueueTarget, grantKeyUse, grantTableActions, keyPolicy } from './grants';
+import { NAG_SCOPE, acknowledge, acknowledgeWildcardResources } from './nag';
+import { cloudTrailRules, configChangePattern, watchedResourceTypes } from './event-patterns';
+import {
+  GRANT_WILDCARD_REASON,
+  evaluatorActions,
+  evaluatorGrants,
+  isPolicyEnabled,
+  type EvaluatorActions,
+} from './permissions';
+
+export class InfraError extends Error {
+  override readonly name = 'InfraError';
+  constructor(
+    message: string,
+    readonly setting?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Fixed names: member accounts' trust policies and forwarding rules refer to them. */
+export const EVALUATOR_ROLE_NAME = 'RampartEvaluatorRole';
+export const REMEDIATION_ROLE_NAME = 'RampartRemediationRole';
+export const CENTRAL_BUS_NAME = 'rampart-central';
+/**
+ * Named, so that approval deadlines (EventBridge Scheduler) can target the evaluator from its
+ * own environment without a circular reference.
+ */
+export const EVALUATOR_FUNCTION_NAME = 'rampart-evaluator';
+/** Approval deadlines live in their own schedule group, so the grants are scoped to it. */
+export const SCHEDULE_GROUP_NAME = 'rampart';
+export const METRIC_NAMESPACE = 'Rampart';
+/** Lambda caps the environment at 4 KB; the configuration must fit beside the rest. */
+const MAX_CONFIG_ENV_BYTES = 3072;
+
+export interface CentralStackProps extends StackProps {
+  catalog: Catalog;
+  config: RampartConfig;
+  /** The configuration document as the evaluator should read it (RAMPART_CONFIG_JSON). */
+  runtimeConfigJson: string;
+}
+
+const runtime = (lambda.Runtime as unknown as Record<string, lambda.Runtime>)[
+  `NODEJS_${NODE_MAJOR}_X`
+]!;
+
+/**
+ * The central account: the bus members forward to, one rule per watched AWS service (plus
+ * Config item changes) into a KMS-encrypted SQS buffer, the evaluator Lambda, its tables,
+ * alarms and dashboard.
+ */
+export class RampartCentralStack extends Stack {
+  readonly bus: events.EventBus;
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly evaluator: nodejs.NodejsFunction;
+  readonly alarmTopic: sns.Topic;
+  private readonly config: RampartConfig;
+
+  constructor(scope: Construct, id: string, props: CentralStackProps) {
+    super(scope, id, props);
+    const { catalog, config } = props;
+    this.config = config;
+    const deployment = config.deployment;
+    const evaluatorSettings = deployment.evaluator;
+    if (Buffer.byteLength(props.runtimeConfigJson) > MAX_CONFIG_ENV_BYTES) {
+      throw new InfraError(
+        `the configuration is ${Buffer.byteLength(props.runtimeConfigJson)} bytes as JSON; Lambda environment variables allow at most ${MAX_CONFIG_ENV_BYTES} for it`,
+        'RAMPART_CONFIG_JSON',
+      );
+    }
+
+    const key = new kms.Key(this, 'Key', {
+      description: 'Rampart: queues, topic, tables and secret',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      policy: keyPolicy(),
+    });
+
+    // --- Buffer: rules → queue → evaluator, with a DLQ for what keeps failing.
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new sqs.Queue(this, 'EventQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      // AWS's guidance for SQS event sources: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(evaluatorSettings.timeoutSeconds * 6),
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: evaluatorSettings.maxReceiveCount,
+      },
+    });
+
+    // --- Evaluator.
+    const actions = evaluatorActions(catalog, config);
+    const evaluatorRole = new iam.Role(this, 'EvaluatorRole', {
+      roleName: EVALUATOR_ROLE_NAME,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description:
+        'Rampart evaluator: reads declared state, writes only what enabled remediators declare',
+    });
+    for (const grant of evaluatorGrants(actions, {
+      partition: Aws.PARTITION,
+      account: Aws.ACCOUNT_ID,
+    })) {
+      evaluatorRole.addToPolicy(
+        new iam.PolicyStatement({
+          sid: grant.sid,
+          actions: grant.actions,
+          resources: grant.resources,
+        }),
+      );
+    }
+    evaluatorRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeMemberRemediationRole',
+        actions: ['sts:AssumeRole'],
+        resources: [`arn:${Aws.PARTITION}:iam::*:role/${REMEDIATION_ROLE_NAME}`],
+        ...(deployment.organizationId
+          ? { conditions: { StringEquals: { 'aws:ResourceOrgID': deployment.organizationId } } }
+          : {}),
+      }),
+    );
+
+    const evaluatorLogs = new logs.LogGroup(this, 'EvaluatorLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    evaluatorLogs.grantWrite(evaluatorRole);
+
+    this.evaluator = new nodejs.NodejsFunction(this, 'Evaluator', {
+      functionName: EVALUATOR_FUNCTION_NAME,
+      description: 'Rampart evaluator: CloudTrail/Config event → policies → remediation → audit',
+      entry: EVALUATOR_ENTRY,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: LOCK_FILE,
+      runtime,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: evaluatorSettings.memorySize,
+      timeout: Duration.seconds(evaluatorSettings.timeoutSeconds),
+      reservedConcurrentExecutions: evaluatorSettings.reservedConcurrency,
+      role: evaluatorRole,
+      // Asynchronous invocations (approval deadlines, Slack's "Revert now") that keep failing
+      // land in the same dead-letter queue as undeliverable buffered events, under its alarm.
+      deadLetterQueue: this.deadLetterQueue,
+      logGroup: evaluatorLogs,
+      environment: {
+        ...(evaluatorSettings.sourceMaps ? SOURCE_MAP_ENV : {}),
+        POWERTOOLS_SERVICE_NAME: 'rampart-evaluator',
+        RAMPART_CONFIG_JSON: props.runtimeConfigJson,
+        RAMPART_HOME_ACCOUNT: Aws.ACCOUNT_ID,
+        RAMPART_REMEDIATION_ROLE_NAME: REMEDIATION_ROLE_NAME,
+      },
+      bundling: { ...cdkBundling(), format: nodejs.OutputFormat.ESM },
+    });
+    this.evaluator.addEventSource(
+      new sources.SqsEventSource(this.queue, {
+        batchSize: evaluatorSettings.batchSize,
+        reportBatchItemFailures: true,
+        ...(evaluatorSettings.batchSize > 10 ? { maxBatchingWindow: Duration.seconds(1) } : {}),
+      }),
+    );
+
+    // --- Rules: one per AWS service, generated from the catalog, on the bus members use.
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: CENTRAL_BUS_NAME });
+    if (deployment.organizationId) {
+      this.bus.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'OrganizationMembersForward',
+          principals: [new iam.AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [this.bus.eventBusArn],
+          conditions: { StringEquals: { 'aws:PrincipalOrgID': deployment.organizationId } },
+        }),
+      );
+    }
+    const enabled = isPolicyEnabled(config);
+    const target = new EncryptedQueueTarget(this.queue, this.deadLetterQueue, CENTRAL_BUS_NAME);
+    for (const rule of cloudTrailRules(catalog, enabled)) {
+      new events.Rule(this, `CloudTrail-${rule.id}`, {
+        eventBus: this.bus,
+        description: `Rampart: ${rule.eventSource} ${rule.eventNames.join(', ')}`.slice(0, 512),
+        eventPattern: rule.pattern as events.EventPattern,
+        targets: [target],
+      });
+    }
+    const configPattern = configChangePattern(watchedResourceTypes(catalog, enabled));
+    if (configPattern) {
+      new events.Rule(this, 'ConfigItemChange', {
+        eventBus: this.bus,
+        description: 'Rampart: AWS Config configuration-item changes of watched resource types',
+        eventPattern: configPattern as events.EventPattern,
+        targets: [target],
+      });
+    }
+
+    // --- State: exceptions (with pending approvals and Slack notices), and the state of
+    // duplicate suppression and the revert-war breaker. Key layouts come from the code that
+    // reads them.
+    const table = (id: string, spec: { partitionKey: string; ttlAttribute: string }) =>
+      new dynamodb.Table(this, id, {
+        partitionKey: { name: spec.partitionKey, type: dynamodb.AttributeType.STRING },
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: key,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        timeToLiveAttribute: spec.ttlAttribute,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    const exceptionsTable = table('ExceptionsTable', EXCEPTIONS_TABLE);
+    const stateTable = table('StateTable', STATE_TABLE);
+    grantTableActions(evaluatorRole, exceptionsTable, key, EXCEPTIONS_TABLE_ACTIONS);
+    grantTableActions(evaluatorRole, stateTable, key, STATE_TABLE_ACTIONS);
+    this.evaluator.addEnvironment(EXCEPTIONS_TABLE.env, exceptionsTable.tableName);
+    this.evaluator.addEnvironment(STATE_TABLE.env, stateTable.tableName);
+
+    // --- Approval deadlines: one-shot EventBridge Scheduler schedules that invoke the
+    // evaluator when an approval window ends.
+    const evaluatorArn = this.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: EVALUATOR_FUNCTION_NAME,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const scheduleGroup = new scheduler.CfnScheduleGroup(this, 'ApprovalDeadlines', {
+      name: SCHEDULE_GROUP_NAME,
+    });
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      description: 'Lets EventBridge Scheduler invoke the evaluator when an approval deadline ends',
+    });
+    schedulerRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeEvaluatorAtDeadline',
+        actions: ['lambda:InvokeFunction'],
+        resources: [evaluatorArn],
+      }),
+    );
+    schedulerRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'UndeliverableDeadlines',
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+      }),
+    );
+    grantKeyUse(schedulerRole, key, 'encrypt');
+    const schedulesArn = `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${SCHEDULE_GROUP_NAME}/*`;
+    evaluatorRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ApprovalDeadlineSchedules',
+        actions: [...SCHEDULER_ACTIONS],
+        resources: [schedulesArn],
+      }),
+    );
+    evaluatorRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PassSchedulerRole',
+        actions: ['iam:PassRole'],
+        resources: [schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    acknowledge(evaluatorRole, SCHEDULES_WILDCARD_REASON, NAG_SCHEDULES_RESOURCE);
+    this.evaluator.addEnvironment(HUMAN_LOOP_ENV.deadlineTarget, evaluatorArn);
+    this.evaluator.addEnvironment(HUMAN_LOOP_ENV.schedulerRole, schedulerRole.roleArn);
+    this.evaluator.addEnvironment(HUMAN_LOOP_ENV.scheduleGroup, scheduleGroup.ref);
+    this.evaluator.addEnvironment(HUMAN_LOOP_ENV.deadlineDlq, this.deadLetterQueue.queueArn);
+
+    // --- Notices and alarms.
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Rampart alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (deployment.alarms.email) {
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(deployment.alarms.email));
+    }
+    // Every outcome as JSON, for e-mail, ticketing or chat integrations other than Slack.
+    const noticesTopic = new sns.Topic(this, 'NoticesTopic', {
+      displayName: 'Rampart notices',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    this.evaluator.addEnvironment(HUMAN_LOOP_ENV.topic, noticesTopic.topicArn);
+    evaluatorRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishNotices',
+        actions: ['sns:Publish'],
+        resources: [noticesTopic.topicArn],
+      }),
+    );
+    grantKeyUse(evaluatorRole, key, 'encrypt');
+
+    if (deployment.slack.enabled) {
+      this.addSlack({
+        key,
+        exceptionsTable,
+        schedulesArn,
+        evaluatorArn,
+        runtimeConfigJson: props.runtimeConfigJson,
+        sourceMaps: evaluatorSettings.sourceMaps,
+      });
+    }
+
+    this.addAlarmsAndDashboard(evaluatorLogs);
+
+    new CfnOutput(this, 'CentralBusArn', { value: this.bus.eventBusArn });
+    new CfnOutput(this, 'EvaluatorRoleArn', { value: evaluatorRole.roleArn });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+
+    this.acknowledgeJustifiedFindings(evaluatorRole, actions);
+  }
+
+  private addSlack(inputs: {
+    key: kms.Key;
+    exceptionsTable: dynamodb.Table;
+    schedulesArn: string;
+    evaluatorArn: string;
+    runtimeConfigJson: string;
+    sourceMaps: boolean;
+  }): void {
+    if (!existsSync(SLACK_ENTRY)) {
+      throw new InfraError(
+        `deployment.slack.enabled is true but ${SLACK_ENTRY} does not exist in this version`,
+        'deployment.slack.enabled',
+      );
+    }
+    if (!this.config.slack) {
+      throw new InfraError(
+        'deployment.slack.enabled is true but the slack: section (channel, approvers) is missing',
+        'slack',
+      );
+    }
+    const { key, exceptionsTable } = inputs;
+    const secret = new secrets.Secret(this, 'SlackCredentials', {
+      description: 'Rampart Slack app: {"signingSecret": "...", "botToken": "xoxb-..."}',
+      encryptionKey: key,
+    });
+    const slackLogs = new logs.LogGroup(this, 'SlackLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const slackRole = new iam.Role(this, 'SlackRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Rampart Slack app: exceptions table, deadline cancellation, Revert now',
+    });
+    slackLogs.grantWrite(slackRole);
+    const slack = new nodejs.NodejsFunction(this, 'Slack', {
+      role: slackRole,
+      description: 'Rampart Slack app (events, interactivity, slash command)',
+      entry: SLACK_ENTRY,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: LOCK_FILE,
+      runtime,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      logGroup: slackLogs,
+      environment: {
+        ...(inputs.sourceMaps ? SOURCE_MAP_ENV : {}),
+        POWERTOOLS_SERVICE_NAME: 'rampart-slack',
+        RAMPART_CONFIG_JSON: inputs.runtimeConfigJson,
+        [SLACK_SECRET_ENV]: secret.secretArn,
+        [HUMAN_LOOP_ENV.table]: exceptionsTable.tableName,
+        [HUMAN_LOOP_ENV.scheduleGroup]: SCHEDULE_GROUP_NAME,
+        [HUMAN_LOOP_ENV.evaluatorFunction]: inputs.evaluatorArn,
+      },
+      bundling: { ...cdkBundling(), format: nodejs.OutputFormat.ESM },
+    });
+    // Synchronous only (Slack waits for the Function URL's answer), so there is no
+    // asynchronous event to keep in a dead-letter queue.
+    (slack.node.defaultChild as CfnResource).addMetadata('rampart', {
+      suppress: [
+        {
+          id: 'lambda-has-dlq',
+          reason: 'Invoked synchronously through its Function URL; Slack retries failed requests.',
+        },
+      ],
+    });
+    acknowledge(
+      secret,
+      'Slack issues the signing secret and bot token; they are rotated in Slack, then pasted into this secret (docs/deploy.md), so a rotation Lambda has nothing to call.',
+      'AwsSolutions-SMG4',
+    );
+    secret.grantRead(slack);
+    grantTableActions(slackRole, exceptionsTable, key, EXCEPTIONS_TABLE_ACTIONS);
+    slack.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'CancelApprovalDeadlines',
+        actions: ['scheduler:DeleteSchedule'],
+        resources: [inputs.schedulesArn],
+      }),
+    );
+    acknowledge(slackRole, SCHEDULES_WILDCARD_REASON, NAG_SCHEDULES_RESOURCE);
+    // "Revert now" invokes the evaluator asynchronously.
+    slack.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'RevertNow',
+        actions: ['lambda:InvokeFunction'],
+        resources: [inputs.evaluatorArn],
+      }),
+    );
+    // Slack authenticates with its request signature, which the handler verifies on every call.
+    const url = slack.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    this.evaluator.addEnvironment(SLACK_SECRET_ENV, secret.secretArn);
+    secret.grantRead(this.evaluator);
+    new CfnOutput(this, 'SlackRequestUrl', { value: `${url.url}slack/events` });
+  }
+
+  private addAlarmsAndDashboard(evaluatorLogs: logs.LogGroup): void {
+    const alarmAction = new cwActions.SnsAction(this.alarmTopic);
+    const alarm = (id: string, metric: cloudwatch.IMetric, description: string, threshold = 1) => {
+      const a = new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `${description} See docs/deploy.md#alarm-runbook.`,
+      });
+      a.addAlarmAction(alarmAction);
+      return a;
+    };
+
+    // Business metrics come from the audit lines the evaluator already writes.
+    const fromAudit = (id: string, metricName: string, pattern: string, value = '1') =>
+      new logs.MetricFilter(this, id, {
+        logGroup: evaluatorLogs,
+        metricNamespace: METRIC_NAMESPACE,
+        metricName,
+        filterPattern: logs.FilterPattern.literal(pattern),
+        metricValue: value,
+      }).metric({ period: Duration.minutes(5) });
+    const violations = fromAudit('ViolationsMetric', 'Violations', '{ $.audit = "decision" }');
+    const reverts = fromAudit(
+      'RevertsMetric',
+      'Reverts',
+      '{ $.audit = "outcome" && $.status = "reverted" }',
+    );
+    const failures = fromAudit(
+      'RemediationFailuresMetric',
+      'RemediationFailures',
+      '{ $.audit = "outcome" && $.status = "failed" }',
+    );
+    const timeToRevert = fromAudit(
+      'TimeToRevertMetric',
+      'TimeToRevertMs',
+      '{ $.audit = "outcome" && $.status = "reverted" && $.timeToRevertMs >= 0 }',
+      '$.timeToRevertMs',
+    ).with({ statistic: 'p95' });
+
+    const dlqDepth = this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(1),
+      statistic: 'Maximum',
+    });
+    const oldest = this.queue.metricApproximateAgeOfOldestMessage({
+      period: Duration.minutes(5),
+      statistic: 'Maximum',
+    });
+    const errors = this.evaluator.metricErrors({ period: Duration.minutes(5) });
+    const throttles = this.evaluator.metricThrottles({ period: Duration.minutes(5) });
+
+    alarm('DeadLetterAlarm', dlqDepth, 'Events the evaluator could not handle are in the DLQ.');
+    alarm('EvaluatorErrorsAlarm', errors, 'The evaluator Lambda failed invocations.');
+    alarm('EvaluatorThrottlesAlarm', throttles, 'The evaluator hit its reserved concurrency.');
+    alarm('RemediationFailedAlarm', failures, 'A remediation failed; the violation stands.');
+    alarm('QueueBacklogAlarm', oldest, 'Events wait in the buffer for over 15 minutes.', 900);
+
+    new cloudwatch.Dashboard(this, 'Dashboard', {
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Violations and reverts',
+            left: [violations, reverts, failures],
+          }),
+          new cloudwatch.GraphWidget({ title: 'Time to revert p95 (ms)', left: [timeToRevert] }),
+        ],
+        [
+          new cloudwatch.GraphWidget({ title: 'Dead-letter queue depth', left: [dlqDepth] }),
+          new cloudwatch.GraphWidget({
+            title: 'Evaluator errors and throttles',
+            left: [errors, throttles],
+          }),
+          new cloudwatch.GraphWidget({ title: 'Oldest buffered event (s)', left: [oldest] }),
+        ],
+      ],
+    });
+  }
+
+  /** Every finding left is deliberate; each carries its reason. */
+  private acknowledgeJustifiedFindings(evaluatorRole: iam.Role, actions: EvaluatorActions): void {
+    acknowledgeWildcardResources(
+      evaluatorRole,
+      evaluatorGrants(actions, NAG_SCOPE),
+      GRANT_WILDCARD_REASON,
+    );
+    acknowledge(
+      evaluatorRole,
+      'The evaluator assumes RampartRemediationRole in member accounts it does not know at deploy time (limited to the organization with aws:ResourceOrgID when deployment.organizationId is set).',
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${REMEDIATION_ROLE_NAME}]`,
+    );
+  }
+}
+
+/** cdk-nag's rendering of the approval-deadline schedules' ARN pattern. */
+export const NAG_SCHEDULES_RESOURCE = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${SCHEDULE_GROUP_NAME}/*]`;
+export const SCHEDULES_WILDCARD_REASON =
+  "Approval deadline schedules are named per exception request at run time; the grant is limited to Rampart's own schedule group.";

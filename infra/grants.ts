@@ -1,0 +1,130 @@
+import { Aws, aws_dynamodb as dynamodb, aws_events as events, aws_iam as iam } from 'aws-cdk-lib';
+import type { aws_kms as kms, aws_sqs as sqs } from 'aws-cdk-lib';
+
+/**
+ * Grants written out action by action. CDK's grant helpers add wildcard actions
+ * (`kms:GenerateDataKey*`, `kms:ReEncrypt*`, `kms:*` in default key policies); Rampart's
+ * templates grant no `*` action anywhere, so these helpers list exactly what is used.
+ */
+
+/** Key administration by the account (delegating use to IAM), plus the services that encrypt. */
+export function keyPolicy(): iam.PolicyDocument {
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'AccountAdministersKeyThroughIam',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: [
+          'kms:CancelKeyDeletion',
+          'kms:CreateAlias',
+          'kms:CreateGrant',
+          'kms:Decrypt',
+          'kms:DeleteAlias',
+          'kms:DescribeKey',
+          'kms:DisableKey',
+          'kms:DisableKeyRotation',
+          'kms:EnableKey',
+          'kms:EnableKeyRotation',
+          'kms:Encrypt',
+          'kms:GenerateDataKey',
+          'kms:GenerateDataKeyWithoutPlaintext',
+          'kms:GetKeyPolicy',
+          'kms:GetKeyRotationStatus',
+          'kms:ListGrants',
+          'kms:ListResourceTags',
+          'kms:PutKeyPolicy',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+          'kms:RetireGrant',
+          'kms:RevokeGrant',
+          'kms:ScheduleKeyDeletion',
+          'kms:TagResource',
+          'kms:UntagResource',
+          'kms:UpdateAlias',
+          'kms:UpdateKeyDescription',
+        ],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'AlarmsAndRulesEncryptForThisAccount',
+        principals: [
+          new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+          new iam.ServicePrincipal('events.amazonaws.com'),
+        ],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    ],
+  });
+}
+
+export function grantKeyUse(grantee: iam.IGrantable, key: kms.IKey, use: 'decrypt' | 'encrypt') {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions:
+        use === 'decrypt'
+          ? ['kms:Decrypt', 'kms:DescribeKey']
+          : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [key.keyArn],
+    }),
+  );
+}
+
+/**
+ * Exactly the table actions the code that uses the table declares (e.g.
+ * EXCEPTIONS_TABLE_ACTIONS), on that table only, plus use of its key.
+ */
+export function grantTableActions(
+  grantee: iam.IGrantable,
+  table: dynamodb.ITable,
+  key: kms.IKey,
+  actions: readonly string[],
+): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: [...actions], resources: [table.tableArn] }),
+  );
+  const writes = actions.some((a) => !/^dynamodb:(Get|BatchGet|Query|Scan|Describe)/.test(a));
+  grantKeyUse(grantee, key, writes ? 'encrypt' : 'decrypt');
+}
+
+/**
+ * Rule target for a KMS-encrypted queue (with the rule's own DLQ): the queue policies let
+ * only this account's rules on the given bus send, and the key policy lets EventBridge
+ * encrypt (see keyPolicy).
+ */
+export class EncryptedQueueTarget implements events.IRuleTarget {
+  private policiesAdded = false;
+
+  constructor(
+    private readonly queue: sqs.Queue,
+    private readonly deadLetterQueue: sqs.Queue,
+    private readonly busName: string,
+  ) {}
+
+  bind(): events.RuleTargetConfig {
+    if (!this.policiesAdded) {
+      this.policiesAdded = true;
+      for (const queue of [this.queue, this.deadLetterQueue]) {
+        queue.addToResourcePolicy(
+          new iam.PolicyStatement({
+            sid: 'RampartRulesDeliver',
+            principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+            actions: ['sqs:SendMessage'],
+            resources: [queue.queueArn],
+            conditions: {
+              ArnLike: {
+                'aws:SourceArn': `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/${this.busName}/*`,
+              },
+            },
+          }),
+        );
+      }
+    }
+    return {
+      arn: this.queue.queueArn,
+      deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+      retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
+    };
+  }
+}

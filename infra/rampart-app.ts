@@ -1,0 +1,49 @@
+import { App, Validations, type StackProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { RampartChecks } from '../src/check/cdk';
+import type { Catalog } from '../src/engine/catalog';
+import { RampartCentralStack } from './central-stack';
+import type { DeploymentInput } from './config';
+import { RampartMemberEventsStack, RampartMemberRoleStack } from './member-stacks';
+
+export interface RampartStacks {
+  central: RampartCentralStack;
+  memberRole: RampartMemberRoleStack;
+  memberEvents: RampartMemberEventsStack;
+}
+
+/**
+ * The three stacks: central (deploy once), member role (once per member account) and member
+ * events (per member account and region, via StackSets). Env-agnostic unless the config
+ * names the central account, so `cdk synth` needs no credentials.
+ */
+export function buildRampart(app: App, catalog: Catalog, input: DeploymentInput): RampartStacks {
+  const { config } = input;
+  const centralEnv: StackProps['env'] = config.deployment.centralAccount
+    ? { account: config.deployment.centralAccount, region: config.deployment.centralRegion }
+    : undefined;
+  const central = new RampartCentralStack(app, 'RampartCentral', {
+    description: 'Rampart central account: event buffer, evaluator, alarms',
+    ...(centralEnv ? { env: centralEnv } : {}),
+    catalog,
+    config,
+    runtimeConfigJson: input.runtimeConfigJson,
+  });
+  const memberRole = new RampartMemberRoleStack(app, 'RampartMemberRole', {
+    description: 'Rampart member account: the remediation role the central evaluator assumes',
+    catalog,
+    config,
+  });
+  const memberEvents = new RampartMemberEventsStack(app, 'RampartMemberEvents', {
+    description: 'Rampart member account and region: forwards watched changes to the central bus',
+    catalog,
+    config,
+  });
+  // Synthesis fails on any unacknowledged cdk-nag finding, and on any violation of
+  // Rampart's own policies in Rampart's own templates.
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app, { verbose: true }),
+    new RampartChecks({ config }),
+  );
+  return { central, memberRole, memberEvents };
+}

@@ -1,0 +1,88 @@
+import * as z from 'zod';
+
+/**
+ * The `deployment` section of rampart.config.yaml: where and how the CDK app in `infra/`
+ * deploys Rampart. The engine never reads it; the infrastructure does.
+ */
+const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'expected an AWS region such as eu-west-1');
+const ouId = z
+  .string()
+  .regex(
+    /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/,
+    'expected an organizational unit id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)',
+  );
+/** EventBridge Scheduler expressions: `rate(1 day)`, `cron(0 9 ? * MON-FRI *)`. */
+const scheduleExpression = z
+  .string()
+  .regex(
+    /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+( \S+){5}\))$/,
+    'expected rate(<n> minutes|hours|days) or cron(<6 fields>)',
+  );
+
+export const deploymentSchema = z
+  .strictObject({
+    /** Account of the central stack; absent = env-agnostic (the CLI's credentials decide). */
+    centralAccount: accountId.optional(),
+    /** Region of the central stack (queue, evaluator, bus that members forward to). */
+    centralRegion: region.default('us-east-1'),
+    /** Only principals of this organization may put events on the central bus. */
+    organizationId: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, 'expected an organization id (o-xxxxxxxxxx)')
+      .optional(),
+    /** Where the member stacks go (service-managed StackSets target OUs; accounts for tests). */
+    targets: z
+      .strictObject({
+        organizationalUnits: z.array(ouId).default([]),
+        accounts: z.array(accountId).default([]),
+      })
+      .prefault({}),
+    /** Regions whose events are forwarded to the central bus. */
+    regions: z.array(region).min(1).optional(),
+    evaluator: z
+      .strictObject({
+        /** Caps concurrent remediations so a burst of events cannot exhaust API quotas. */
+        reservedConcurrency: z.number().int().min(1).max(1000).default(5),
+        memorySize: z.number().int().min(128).max(10240).default(512),
+        timeoutSeconds: z.number().int().min(10).max(900).default(60),
+        /** SQS batch size; partial batch responses keep one bad record from failing the rest. */
+        batchSize: z.number().int().min(1).max(10000).default(10),
+        /** Receives before a message goes to the dead-letter queue. */
+        maxReceiveCount: z.number().int().min(1).max(1000).default(5),
+        /** Stack traces in TypeScript terms, at a cold-start cost (NODE_OPTIONS=--enable-source-maps). */
+        sourceMaps: z.boolean().default(false),
+      })
+      .prefault({}),
+    alarms: z
+      .strictObject({
+        /** Subscribed to the alarm topic (the subscription must be confirmed from the mail). */
+        email: z.email('expected an email address').optional(),
+      })
+      .prefault({}),
+    slack: z
+      .strictObject({
+        /**
+         * Deploys the Slack Lambda behind a Function URL, and its credentials secret. The
+         * channel and approvers come from the top-level `slack:` section.
+         */
+        enabled: z.boolean().default(false),
+      })
+      .prefault({}),
+    schedules: z
+      .strictObject({
+        sweep: scheduleExpression.default('rate(1 day)'),
+        digest: scheduleExpression.default('cron(0 9 ? * MON *)'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export type DeploymentSettings = z.output<typeof deploymentSchema> & { regions: string[] };
+
+/** Fills what the schema cannot default on its own (regions default to the central one). */
+export function deploymentSettings(parsed: z.output<typeof deploymentSchema>): DeploymentSettings {
+  return { ...parsed, regions: parsed.regions ?? [parsed.centralRegion] };
+}
