@@ -269,29 +269,24 @@ export class ExceptionStore implements ExceptionLookup {
     return record;
   }
 
+  /** Denies a pending request; the denial and its decision item are one transaction. */
   async denyRequest(id: string, by: string, now = Date.now()): Promise<ExceptionRequest> {
-    let request: ExceptionRequest;
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: { pk: `request#${id}` },
-          UpdateExpression: 'SET #status = :denied, decidedBy = :by',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':denied': 'denied', ':pending': 'pending', ':by': by },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      request = withoutStorageKeys<ExceptionRequest>(out.Attributes ?? {});
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') {
-        throw new ExceptionConflictError(`request ${id} is not pending`, id);
-      }
-      throw error;
+    const request = await this.getRequest(id);
+    if (!request || request.status !== 'pending') {
+      throw new ExceptionConflictError(`request ${id} is not pending`, id);
     }
-    await this.db.send(
-      new PutCommand({
+    const decide = {
+      Update: {
+        TableName: this.table.name,
+        Key: { pk: `request#${id}` },
+        UpdateExpression: 'SET #status = :denied, decidedBy = :by',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':denied': 'denied', ':pending': 'pending', ':by': by },
+      },
+    };
+    const decision = {
+      Put: {
         TableName: this.table.name,
         Item: decisionItem({
           decision: 'denied',
@@ -302,9 +297,10 @@ export class ExceptionStore implements ExceptionLookup {
           by,
           at: new Date(now).toISOString(),
         }),
-      }),
-    );
-    return request;
+      },
+    };
+    await this.transact([decide, decision], id, () => `request ${id} is not pending`);
+    return { ...request, status: 'denied', decidedBy: by };
   }
 
   /** Grants and denials decided in [from, to] (ISO-8601), oldest first. */

@@ -73,6 +73,9 @@ describe('digest CLI and Lambda handler (moto)', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('compliance.historyTable');
     expect(run.stderr).toContain('RAMPART_HISTORY_TABLE');
+    const badTime = rampart(['digest', '--now', 'yesterday'], tables());
+    expect(badTime.code).toBe(2);
+    expect(badTime.stderr).toContain('--now "yesterday" is not an ISO-8601 time');
     expect(rampart(['digest', '--format', 'yaml'], tables()).stderr).toContain(
       '--format "yaml" is not allowed; allowed: text, json',
     );

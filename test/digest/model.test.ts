@@ -9,7 +9,8 @@ import {
   type Digest,
 } from '../../src/digest/model';
 import { readDigestInputs } from '../../src/digest/source';
-import { A, B, iso, seedHistory, type Seeded } from './seed';
+import { ExceptionConflictError } from '../../src/exceptions/model';
+import { A, B, iso, ref, seedHistory, type Seeded } from './seed';
 
 const REGION = 'il-central-1'; // this file's own region in the shared moto server
 const DAY = 24 * 3600_000;
@@ -150,6 +151,34 @@ describe('digest numbers from a seeded audit history (moto)', () => {
     expect(next.from).toBe(iso(seeded.now));
     expect(next.pastDigests.at(-1)).toEqual(record);
     expect(computeDigest(next).totals.previousOpen).toBe(6);
+  });
+
+  it('denies a request once: a second denial or an unknown request is a conflict', async () => {
+    const resource = ref('AWS::SQS::Queue', 'q-twice', A, REGION);
+    const request = await seeded.exceptions.createRequest({
+      policyId: 'sqs-has-dlq',
+      resource,
+      scope: { kind: 'resource', arn: resource.arn },
+      requester: 'UREQ',
+      justification: 'denied twice in a test',
+      days: 1,
+      now: seeded.now + 2 * DAY,
+    });
+    const denied = await seeded.exceptions.denyRequest(request.id, 'UAPP', seeded.now + 2 * DAY);
+    expect(denied).toMatchObject({ id: request.id, status: 'denied', decidedBy: 'UAPP' });
+    await expect(seeded.exceptions.denyRequest(request.id, 'UOTHER')).rejects.toThrow(
+      ExceptionConflictError,
+    );
+    await expect(seeded.exceptions.denyRequest('req-nope', 'UAPP')).rejects.toThrow(
+      /request req-nope is not pending/,
+    );
+    const decisions = await seeded.exceptions.decisionsBetween(
+      iso(seeded.now + 2 * DAY - 1),
+      iso(seeded.now + 3 * DAY),
+    );
+    expect(decisions.map((d) => [d.decision, d.id, d.by])).toEqual([
+      ['denied', request.id, 'UAPP'],
+    ]);
   });
 
   it('keeps the denial of a request as a decision', async () => {
