@@ -5,6 +5,8 @@ import { loadConfig, type RampartConfig } from './config';
 import { Evaluator, type Reporter } from './engine/evaluator';
 import { humanLoopFromEnv, type HumanLoop } from './slack/wiring';
 import { revertBreakerFor } from './reliability/wiring';
+import { HistoryReporter } from './history/reporter';
+import { historyStoreFor } from './history/wiring';
 
 export interface RampartOptions {
   /** Configuration file; otherwise RAMPART_CONFIG_JSON, RAMPART_CONFIG or rampart.config.yaml. */
@@ -29,17 +31,23 @@ export function createRampart(options: RampartOptions = {}) {
   const clients = options.clients ?? new AwsClients(options.clientOptions);
   const audit = options.audit ?? new AuditLog(createLogger({ stream: options.logStream }));
   const humanLoop = options.humanLoop ?? humanLoopFromEnv({ catalog, config, clients });
+  // With a history table, every outcome worth a digest line is kept, whoever else reports it.
+  const history = historyStoreFor(config, clients);
+  const reporters = [
+    ...(options.reporters ?? humanLoop.reporters),
+    ...(history ? [new HistoryReporter(history)] : []),
+  ];
   const evaluator = new Evaluator({
     catalog,
     config,
     clients,
     audit,
-    reporters: options.reporters ?? humanLoop.reporters,
+    reporters,
     exceptions: humanLoop.exceptions,
     approvals: humanLoop.approvals,
     remediationGuard: revertBreakerFor(config, clients, options.now),
     now: options.now,
   });
-  return { catalog, config, clients, audit, evaluator, humanLoop };
+  return { catalog, config, clients, audit, evaluator, humanLoop, history };
 }
 export type Rampart = ReturnType<typeof createRampart>;

@@ -1,11 +1,16 @@
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRampart } from '../app';
 import { defaultCatalog } from '../catalog';
 import { checkTemplates } from '../check';
 import { CHECK_FORMATS, toSarif, toText, type CheckFormat } from '../check/format';
 import { loadTemplates, TemplateError } from '../cloudformation/template';
 import { ConfigError, loadConfig } from '../config';
+import { AwsClients } from '../aws/clients';
+import { digestHtml } from '../digest/html';
+import { DigestError } from '../digest/model';
+import { digestSourcesFor, makeDigest } from '../digest/run';
+import { digestText } from '../digest/text';
 import { needsRetry } from '../engine/evaluator';
 import { errorMessage } from '../errors';
 import { MalformedEventError } from '../events/errors';
@@ -137,6 +142,42 @@ async function simulateCommand(
   }
 }
 
+async function digestCommand(opts: {
+  format: string;
+  html?: string;
+  config?: string;
+  now?: string;
+}): Promise<number> {
+  const format = oneOf('--format', opts.format, ['text', 'json'] as const);
+  const now = opts.now ?? new Date().toISOString();
+  if (Number.isNaN(Date.parse(now))) {
+    throw new CliUsageError(`--now ${JSON.stringify(opts.now)} is not an ISO-8601 time`);
+  }
+  const config = loadConfig(defaultCatalog(), opts.config);
+  const clients = new AwsClients();
+  try {
+    const digest = await makeDigest(
+      config,
+      digestSourcesFor(config, clients),
+      new Date(now).toISOString(),
+    );
+    if (opts.html) {
+      try {
+        writeFileSync(opts.html, digestHtml(digest));
+      } catch (error) {
+        throw new CliUsageError(`cannot write ${opts.html}: ${errorMessage(error)}`);
+      }
+      process.stderr.write(`rampart: HTML report written to ${opts.html}\n`);
+    }
+    process.stdout.write(
+      format === 'json' ? `${JSON.stringify(digest, null, 2)}\n` : digestText(digest),
+    );
+    return EXIT.ok;
+  } finally {
+    clients.destroy();
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command('rampart')
     .description('Compliance-as-code remediation for AWS')
@@ -211,6 +252,18 @@ export function buildProgram(): Command {
       },
     );
   program
+    .command('digest')
+    .description(
+      'Print the compliance digest (open violations, reverts, exceptions, time to revert, top actors, trend) from the history table; read-only',
+    )
+    .option('-f, --format <format>', 'output format: text, json', 'text')
+    .option('--html <file>', 'also write the self-contained HTML report (charts) to this file')
+    .option('--now <time>', 'make the digest as of this ISO-8601 time (default: now)')
+    .option('-c, --config <path>', 'configuration file (default: rampart.config.yaml if present)')
+    .action(async (opts: { format: string; html?: string; config?: string; now?: string }) => {
+      process.exitCode = await digestCommand(opts);
+    });
+  program
     .command('slack')
     .description(
       'Run the Slack app locally (events, interactivity and /rampart on /slack/events); needs SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and RAMPART_EXCEPTIONS_TABLE',
@@ -243,9 +296,15 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     const known =
-      [CliUsageError, MalformedEventError, ConfigError, TemplateError, ReplayInputError].some(
-        (cls) => error instanceof cls,
-      ) || ['SlackCredentialsError', 'SlackWiringError'].includes((error as Error).name);
+      [
+        CliUsageError,
+        MalformedEventError,
+        ConfigError,
+        TemplateError,
+        ReplayInputError,
+        DigestError,
+      ].some((cls) => error instanceof cls) ||
+      ['SlackCredentialsError', 'SlackWiringError'].includes((error as Error).name);
     process.stderr.write(`rampart: ${known ? (error as Error).message : errorMessage(error)}\n`);
     return known ? EXIT.usage : EXIT.problem;
   }

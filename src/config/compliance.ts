@@ -5,13 +5,12 @@ const region = z
   .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region such as eu-west-1');
 const account = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
 
-/** How often the sweep and the digest run; the infrastructure turns these into schedules. */
-export const SCHEDULES = ['hourly', 'daily', 'weekly'] as const;
-export type Schedule = (typeof SCHEDULES)[number];
+/** How often the digest goes out: the one setting for both when it runs and what it covers. */
+export const DIGEST_SCHEDULES = ['daily', 'weekly'] as const;
+export type DigestSchedule = (typeof DIGEST_SCHEDULES)[number];
 
-/** EventBridge Scheduler expressions for each schedule (06:00 UTC; weekly on Mondays). */
-export const SCHEDULE_EXPRESSIONS: Record<Schedule, string> = {
-  hourly: 'rate(1 hour)',
+/** EventBridge Scheduler expressions the infrastructure deploys (06:00 UTC; weekly on Mondays). */
+export const DIGEST_SCHEDULE_EXPRESSIONS: Record<DigestSchedule, string> = {
   daily: 'cron(0 6 * * ? *)',
   weekly: 'cron(0 6 ? * MON *)',
 };
@@ -53,7 +52,7 @@ export const complianceSchema = z.strictObject({
     .prefault({}),
   digest: z
     .strictObject({
-      schedule: z.enum(['daily', 'weekly']).default('weekly'),
+      schedule: z.enum(DIGEST_SCHEDULES).default('weekly'),
       /** Slack channel of the digest; defaults to `slack.channel`. */
       slackChannel: z
         .string()

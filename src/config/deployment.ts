@@ -74,7 +74,6 @@ export const deploymentSchema = z
     schedules: z
       .strictObject({
         sweep: scheduleExpression.default('rate(1 day)'),
-        digest: scheduleExpression.default('cron(0 9 ? * MON *)'),
       })
       .prefault({}),
   })

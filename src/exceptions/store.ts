@@ -58,6 +58,36 @@ export interface GrantInput {
   noticeId?: string;
 }
 
+/**
+ * One decision on an exception, kept for the digest ("granted/denied since the last one"):
+ * exception items are replaced on the same scope and expire, requests carry no decision
+ * time, so each grant and denial also writes one of these.
+ */
+export interface ExceptionDecision {
+  decision: 'granted' | 'denied';
+  /** The exception id (granted) or the request id (denied). */
+  id: string;
+  policyId: string;
+  account: string;
+  scope: ExceptionScope;
+  /** Slack user id of the approver or of who denied. */
+  by: string;
+  at: string;
+  expiresAt?: string;
+}
+
+/** Decisions are kept this long (the longest digest period is a week). */
+const DECISION_RETENTION_DAYS = 90;
+
+function decisionItem(decision: ExceptionDecision) {
+  return {
+    pk: `decision#${decision.at}#${decision.id}`,
+    kind: 'decision',
+    ...decision,
+    ttl: epochSeconds(decision.at) + DECISION_RETENTION_DAYS * 86400,
+  };
+}
+
 /** What the engine needs: the active exception covering a violation, if any. */
 export interface ExceptionLookup {
   find(violation: Violation, snapshot: Snapshot, now: number): Promise<ExceptionRecord | undefined>;
@@ -239,26 +269,50 @@ export class ExceptionStore implements ExceptionLookup {
     return record;
   }
 
-  async denyRequest(id: string, by: string): Promise<ExceptionRequest> {
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: { pk: `request#${id}` },
-          UpdateExpression: 'SET #status = :denied, decidedBy = :by',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':denied': 'denied', ':pending': 'pending', ':by': by },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return out.Attributes as ExceptionRequest;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') {
-        throw new ExceptionConflictError(`request ${id} is not pending`, id);
-      }
-      throw error;
+  /** Denies a pending request; the denial and its decision item are one transaction. */
+  async denyRequest(id: string, by: string, now = Date.now()): Promise<ExceptionRequest> {
+    const request = await this.getRequest(id);
+    if (!request || request.status !== 'pending') {
+      throw new ExceptionConflictError(`request ${id} is not pending`, id);
     }
+    const decide = {
+      Update: {
+        TableName: this.table.name,
+        Key: { pk: `request#${id}` },
+        UpdateExpression: 'SET #status = :denied, decidedBy = :by',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':denied': 'denied', ':pending': 'pending', ':by': by },
+      },
+    };
+    const decision = {
+      Put: {
+        TableName: this.table.name,
+        Item: decisionItem({
+          decision: 'denied',
+          id,
+          policyId: request.policyId,
+          account: request.resource.account,
+          scope: request.scope,
+          by,
+          at: new Date(now).toISOString(),
+        }),
+      },
+    };
+    await this.transact([decide, decision], id, () => `request ${id} is not pending`);
+    return { ...request, status: 'denied', decidedBy: by };
+  }
+
+  /** Grants and denials decided in [from, to] (ISO-8601), oldest first. */
+  async decisionsBetween(from: string, to: string): Promise<ExceptionDecision[]> {
+    const items = await this.scanAll({
+      FilterExpression: 'kind = :decision AND #at BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: { ':decision': 'decision', ':from': from, ':to': to },
+    });
+    return items
+      .map((i) => withoutStorageKeys<ExceptionDecision>(i))
+      .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
   }
 
   /** Grants an exception directly (an approver answering an `approve`-mode notice). */
@@ -334,31 +388,37 @@ export class ExceptionStore implements ExceptionLookup {
 
   /** Active exceptions, soonest to expire first. A scan: the table holds tens of items, not millions. */
   async listActive(now: number, filter: { arn?: string } = {}): Promise<ExceptionRecord[]> {
-    const items: ExceptionItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    for (let page = 0; page < 100; page++) {
-      const out = await this.db.send(
-        new ScanCommand({
-          TableName: this.table.name,
-          FilterExpression: 'kind = :exception AND #status = :active AND expiresAtEpoch > :now',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':exception': 'exception',
-            ':active': 'active',
-            ':now': Math.floor(now / 1000),
-          },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((out.Items ?? []) as ExceptionItem[]));
-      start = out.LastEvaluatedKey;
-      if (!start) break;
-    }
+    const items = (await this.scanAll({
+      FilterExpression: 'kind = :exception AND #status = :active AND expiresAtEpoch > :now',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':exception': 'exception',
+        ':active': 'active',
+        ':now': Math.floor(now / 1000),
+      },
+    })) as unknown as ExceptionItem[];
     return items
       .filter((i) => isLive(i, now))
       .filter((i) => !filter.arn || (i.scope.kind === 'resource' && i.scope.arn === filter.arn))
       .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))
       .map(toRecord);
+  }
+
+  /** Every item a filtered scan returns (bounded: the table holds tens of items, not millions). */
+  private async scanAll(
+    input: Omit<ConstructorParameters<typeof ScanCommand>[0], 'TableName'>,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    for (let page = 0; page < 100; page++) {
+      const out = await this.db.send(
+        new ScanCommand({ ...input, TableName: this.table.name, ExclusiveStartKey: start }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+      if (!start) break;
+    }
+    return items;
   }
 
   private exceptionItems(input: GrantInput, now: number) {
@@ -395,6 +455,21 @@ export class ExceptionStore implements ExceptionLookup {
           TableName: this.table.name,
           Item: { pk: `exception-id#${record.id}`, kind: 'exception-id', target: pk, ttl },
           ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.table.name,
+          Item: decisionItem({
+            decision: 'granted',
+            id: record.id,
+            policyId: record.policyId,
+            account: input.resource.account,
+            scope,
+            by: input.approver,
+            at: record.createdAt,
+            expiresAt,
+          }),
         },
       },
     ];

@@ -69,6 +69,8 @@ export interface DigestRecord {
   from: string;
   to: string;
   openViolations: number;
+  /** Reverts in the digest's period (absent in records written before it was kept). */
+  reverted?: number;
   byPolicyAccount: { policy: string; account: string; open: number }[];
 }
 
@@ -206,19 +208,35 @@ export class HistoryStore {
     );
   }
 
-  /** The latest digest generated before `before`. */
-  async previousDigest(before: string): Promise<DigestRecord | undefined> {
+  /** The latest sweep that started at or before `at` (the snapshot a digest reports). */
+  async latestSweepAt(at: string): Promise<SweepSummary | undefined> {
+    const [item] = await this.newest('sweep', 'sk <= :bound', `${at}~`, 1);
+    return item as SweepSummary | undefined;
+  }
+
+  /** Up to `limit` digests generated before `before`, oldest first (the trend over time). */
+  async digestsBefore(before: string, limit: number): Promise<DigestRecord[]> {
+    const items = await this.newest('digest', 'sk < :bound', before, limit);
+    return (items as unknown as DigestRecord[]).reverse();
+  }
+
+  /** Up to `limit` items of a partition whose sort key meets `condition`, newest first. */
+  private async newest(
+    pk: string,
+    condition: 'sk < :bound' | 'sk <= :bound',
+    bound: string,
+    limit: number,
+  ): Promise<Record<string, unknown>[]> {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.table.name,
-        KeyConditionExpression: 'pk = :pk AND sk < :before',
-        ExpressionAttributeValues: { ':pk': 'digest', ':before': before },
+        KeyConditionExpression: `pk = :pk AND ${condition}`,
+        ExpressionAttributeValues: { ':pk': pk, ':bound': bound },
         ScanIndexForward: false,
-        Limit: 1,
+        Limit: limit,
       }),
     );
-    const item = out.Items?.[0];
-    return item && (strip(item) as unknown as DigestRecord);
+    return (out.Items ?? []).map(strip);
   }
 
   private async queryAll(

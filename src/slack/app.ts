@@ -382,7 +382,7 @@ export function registerRampartHandlers(app: App, deps: SlackAppDeps): void {
       );
     }
     try {
-      const request = await deps.exceptions.denyRequest(value, user);
+      const request = await deps.exceptions.denyRequest(value, user, now());
       deps.audit.humanAction('exception-denied', { user, requestId: value });
       const posted = request.noticeId ? await deps.notices.get(request.noticeId) : undefined;
       if (posted)

@@ -30,7 +30,7 @@ describe('the deployment section', () => {
       },
       alarms: {},
       slack: { enabled: false },
-      schedules: { sweep: 'rate(1 day)', digest: 'cron(0 9 ? * MON *)' },
+      schedules: { sweep: 'rate(1 day)' },
     });
   });
 
@@ -46,7 +46,7 @@ describe('the deployment section', () => {
           evaluator: { reservedConcurrency: 20 },
           alarms: { email: 'secops@example.com' },
           slack: { enabled: true },
-          schedules: { digest: 'rate(7 days)' },
+          schedules: { sweep: 'rate(7 days)' },
         },
       },
       catalog,
@@ -57,7 +57,7 @@ describe('the deployment section', () => {
       targets: { organizationalUnits: ['ou-ab12-cdef3456'], accounts: [] },
       evaluator: { reservedConcurrency: 20, batchSize: 10 },
       slack: { enabled: true },
-      schedules: { sweep: 'rate(1 day)', digest: 'rate(7 days)' },
+      schedules: { sweep: 'rate(7 days)' },
     });
   });
 

@@ -1,0 +1,86 @@
+import { formatDuration } from '../notices/notice';
+import type { Digest, DigestRow, TimeToRevert } from './model';
+
+/** "3 (▲1 since the last digest)", "3 (no change)", or just "3" without a previous digest. */
+export function withChange(now: number, before: number | undefined, arrows = true): string {
+  if (before === undefined) return String(now);
+  const delta = now - before;
+  if (delta === 0) return `${now} (no change)`;
+  const sign = arrows ? (delta > 0 ? '▲' : '▼') : delta > 0 ? '+' : '-';
+  return `${now} (${sign}${Math.abs(delta)})`;
+}
+
+export function timeToRevertText(t: TimeToRevert): string {
+  if (t.p50Ms === undefined || t.p95Ms === undefined) return 'no reverts';
+  return `p50 ${formatDuration(t.p50Ms)}, p95 ${formatDuration(t.p95Ms)} (${t.samples} revert${t.samples === 1 ? '' : 's'})`;
+}
+
+export function periodText(digest: Digest): string {
+  const day = (iso: string) => iso.replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' UTC');
+  return `${day(digest.from)} to ${day(digest.to)} (${digest.schedule})`;
+}
+
+/** One row as a line of plain text (e-mail, terminal). */
+export function rowText(r: DigestRow, arrows = true): string {
+  return [
+    `${r.policy} in ${r.account}:`,
+    `open ${withChange(r.open, r.previousOpen, arrows)},`,
+    `reverted ${r.reverted},`,
+    `exceptions granted ${r.granted} / denied ${r.denied},`,
+    `expiring ${r.expiringSoon},`,
+    `time to revert ${timeToRevertText(r.timeToRevert)}`,
+  ].join(' ');
+}
+
+export function overflowLine(hidden: number, what: string): string {
+  return `… and ${hidden} more ${what}${hidden === 1 ? '' : 's'}`;
+}
+
+/**
+ * The digest as plain text, `maxRows` policy/account rows and expiring exceptions at most
+ * (the rest summarized in one line each). `ascii` keeps to ASCII arrows for mail clients that mangle others.
+ */
+export function digestText(digest: Digest, options: { maxRows?: number; ascii?: boolean } = {}) {
+  const arrows = !options.ascii;
+  const { totals } = digest;
+  const maxRows = options.maxRows ?? digest.rows.length;
+  const shown = digest.rows.slice(0, maxRows);
+  const lines = [
+    `Rampart compliance digest, ${periodText(digest)}`,
+    digest.sweep
+      ? `Open violations from the sweep of ${digest.sweep.startedAt} (${digest.sweep.resources} resources).`
+      : 'No sweep has run yet: open violations are unknown (0 shown).',
+    '',
+    `Open violations: ${withChange(totals.open, totals.previousOpen, arrows)}`,
+    `Reverted since the last digest: ${totals.reverted}`,
+    `Exceptions granted: ${totals.granted}, denied: ${totals.denied}, expiring within 7 days: ${totals.expiringSoon}`,
+    `Time to revert: ${timeToRevertText(totals.timeToRevert)}`,
+    '',
+    'By policy and account:',
+    ...(shown.length === 0
+      ? ['  (nothing to report)']
+      : shown.map((r) => `  ${rowText(r, arrows)}`)),
+    ...(digest.rows.length > shown.length
+      ? [`  ${overflowLine(digest.rows.length - shown.length, 'policy/account row')}`]
+      : []),
+    '',
+    'Top actors causing violations:',
+    ...(digest.topActors.length === 0
+      ? ['  (none)']
+      : digest.topActors.map((a) => `  ${a.actor}: ${a.violations}`)),
+    '',
+    'Exceptions expiring within 7 days:',
+    ...(digest.expiring.length === 0
+      ? ['  (none)']
+      : digest.expiring
+          .slice(0, maxRows)
+          .map((e) => `  ${e.expiresAt} ${e.policy} ${e.scope} (${e.id})`)),
+    ...(digest.expiring.length > maxRows
+      ? [`  ${overflowLine(digest.expiring.length - maxRows, 'expiring exception')}`]
+      : []),
+    '',
+    'Trend (open violations at each digest):',
+    ...digest.trend.map((t) => `  ${t.at}: ${t.open}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
