@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage, aws_lambda as lambda } from 'aws-cdk-lib';
@@ -14,6 +15,8 @@ import { sdkTreeShakingPlugin } from './sdk-tree-shaking';
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 export const EVALUATOR_ENTRY = resolve(REPO_ROOT, 'src/handlers/evaluator.ts');
 export const SLACK_ENTRY = resolve(REPO_ROOT, 'src/handlers/slack.ts');
+export const SWEEP_ENTRY = resolve(REPO_ROOT, 'src/handlers/sweep.ts');
+export const DIGEST_ENTRY = resolve(REPO_ROOT, 'src/handlers/digest.ts');
 const YAML_STUB = resolve(REPO_ROOT, 'infra/lambda-stubs/yaml.ts');
 const BUILD_SCRIPT = resolve(REPO_ROOT, 'infra/build-lambda.ts');
 
@@ -90,6 +93,8 @@ export class LambdaBundlingError extends Error {
  * child process: CDK's bundling hook is synchronous and esbuild's synchronous API takes no
  * plugins either. The asset hash is the output's, as with NodejsFunction.
  */
+const BUILT_BUNDLES = new Map<string, string>();
+
 export function lambdaCode(entry: string): lambda.Code {
   return lambda.Code.fromAsset(REPO_ROOT, {
     assetHashType: AssetHashType.OUTPUT,
@@ -100,6 +105,14 @@ export function lambdaCode(entry: string): lambda.Code {
       local: {
         tryBundle(outputDir: string): boolean {
           mkdirSync(outputDir, { recursive: true });
+          // One build per entry and process: an app (or a test) synthesizing several stacks
+          // would otherwise rebuild the same bundle for each. The sources cannot change
+          // during one synthesis.
+          const built = BUILT_BUNDLES.get(entry);
+          if (built) {
+            cpSync(built, outputDir, { recursive: true });
+            return true;
+          }
           const child = spawnSync(
             process.execPath,
             ['--import', 'tsx', BUILD_SCRIPT, entry, outputDir],
@@ -109,6 +122,9 @@ export function lambdaCode(entry: string): lambda.Code {
           if (child.status !== 0) {
             throw new LambdaBundlingError(entry, `exit ${child.status}: ${child.stderr}`);
           }
+          const copy = mkdtempSync(join(tmpdir(), 'rampart-bundle-'));
+          cpSync(outputDir, copy, { recursive: true });
+          BUILT_BUNDLES.set(entry, copy);
           return true;
         },
       },

@@ -12,6 +12,7 @@ import {
   aws_cloudwatch_actions as cwActions,
   aws_dynamodb as dynamodb,
   aws_events as events,
+  aws_events_targets as targets,
   aws_iam as iam,
   aws_kms as kms,
   aws_lambda as lambda,
@@ -25,6 +26,13 @@ import {
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { RampartConfig } from '../src/config';
+import {
+  DIGEST_SCHEDULE_EXPRESSIONS,
+  DIGEST_TOPIC_ENV,
+  HISTORY_TABLE_ENV,
+} from '../src/config/compliance';
+import { DIGEST_HANDLER_ACTIONS } from '../src/handlers/digest';
+import { HISTORY_TABLE, HISTORY_TABLE_ACTIONS } from '../src/history/store';
 import type { Catalog } from '../src/engine/catalog';
 import { SCHEDULER_ACTIONS } from '../src/exceptions/deadline';
 import { EXCEPTIONS_TABLE, EXCEPTIONS_TABLE_ACTIONS } from '../src/exceptions/table';
@@ -32,7 +40,9 @@ import { STATE_TABLE, STATE_TABLE_ACTIONS } from '../src/reliability/wiring';
 import { SLACK_SECRET_ENV } from '../src/slack/credentials';
 import { HUMAN_LOOP_ENV } from '../src/slack/wiring';
 import {
+  DIGEST_ENTRY,
   EVALUATOR_ENTRY,
+  SWEEP_ENTRY,
   HANDLER,
   NODE_MAJOR,
   SLACK_ENTRY,
@@ -97,6 +107,13 @@ export class RampartCentralStack extends Stack {
   readonly deadLetterQueue: sqs.Queue;
   readonly evaluator: lambda.Function;
   readonly alarmTopic: sns.Topic;
+  readonly sweep: lambda.Function;
+  readonly digest: lambda.Function;
+  /**
+   * What the evaluator is told about its tables, topics and deadlines; the sweep, which
+   * evaluates and remediates through the same code, is told the same.
+   */
+  private readonly runtimeEnvironment: Record<string, string> = {};
   private readonly config: RampartConfig;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
@@ -194,11 +211,11 @@ export class RampartCentralStack extends Stack {
       environment: {
         ...(evaluatorSettings.sourceMaps ? SOURCE_MAP_ENV : {}),
         POWERTOOLS_SERVICE_NAME: 'rampart-evaluator',
-        RAMPART_CONFIG_JSON: props.runtimeConfigJson,
-        RAMPART_HOME_ACCOUNT: Aws.ACCOUNT_ID,
-        RAMPART_REMEDIATION_ROLE_NAME: REMEDIATION_ROLE_NAME,
       },
     });
+    this.addRuntimeEnvironment('RAMPART_CONFIG_JSON', props.runtimeConfigJson);
+    this.addRuntimeEnvironment('RAMPART_HOME_ACCOUNT', Aws.ACCOUNT_ID);
+    this.addRuntimeEnvironment('RAMPART_REMEDIATION_ROLE_NAME', REMEDIATION_ROLE_NAME);
     this.evaluator.addEventSource(
       new sources.SqsEventSource(this.queue, {
         batchSize: evaluatorSettings.batchSize,
@@ -243,9 +260,15 @@ export class RampartCentralStack extends Stack {
     // --- State: exceptions (with pending approvals and Slack notices), and the state of
     // duplicate suppression and the revert-war breaker. Key layouts come from the code that
     // reads them.
-    const table = (id: string, spec: { partitionKey: string; ttlAttribute: string }) =>
+    const table = (
+      id: string,
+      spec: { partitionKey: string; sortKey?: string; ttlAttribute: string },
+    ) =>
       new dynamodb.Table(this, id, {
         partitionKey: { name: spec.partitionKey, type: dynamodb.AttributeType.STRING },
+        ...(spec.sortKey
+          ? { sortKey: { name: spec.sortKey, type: dynamodb.AttributeType.STRING } }
+          : {}),
         billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
         encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
         encryptionKey: key,
@@ -255,10 +278,14 @@ export class RampartCentralStack extends Stack {
       });
     const exceptionsTable = table('ExceptionsTable', EXCEPTIONS_TABLE);
     const stateTable = table('StateTable', STATE_TABLE);
+    // Sweep snapshots, every outcome, past digests: what the digest's trends are made of.
+    const historyTable = table('HistoryTable', HISTORY_TABLE);
     grantTableActions(evaluatorRole, exceptionsTable, key, EXCEPTIONS_TABLE_ACTIONS);
     grantTableActions(evaluatorRole, stateTable, key, STATE_TABLE_ACTIONS);
-    this.evaluator.addEnvironment(EXCEPTIONS_TABLE.env, exceptionsTable.tableName);
-    this.evaluator.addEnvironment(STATE_TABLE.env, stateTable.tableName);
+    grantTableActions(evaluatorRole, historyTable, key, HISTORY_TABLE_ACTIONS);
+    this.addRuntimeEnvironment(EXCEPTIONS_TABLE.env, exceptionsTable.tableName);
+    this.addRuntimeEnvironment(STATE_TABLE.env, stateTable.tableName);
+    this.addRuntimeEnvironment(HISTORY_TABLE_ENV, historyTable.tableName);
 
     // --- Approval deadlines: one-shot EventBridge Scheduler schedules that invoke the
     // evaluator when an approval window ends.
@@ -309,10 +336,10 @@ export class RampartCentralStack extends Stack {
       }),
     );
     acknowledge(evaluatorRole, SCHEDULES_WILDCARD_REASON, NAG_SCHEDULES_RESOURCE);
-    this.evaluator.addEnvironment(HUMAN_LOOP_ENV.deadlineTarget, evaluatorArn);
-    this.evaluator.addEnvironment(HUMAN_LOOP_ENV.schedulerRole, schedulerRole.roleArn);
-    this.evaluator.addEnvironment(HUMAN_LOOP_ENV.scheduleGroup, scheduleGroup.ref);
-    this.evaluator.addEnvironment(HUMAN_LOOP_ENV.deadlineDlq, this.deadLetterQueue.queueArn);
+    this.addRuntimeEnvironment(HUMAN_LOOP_ENV.deadlineTarget, evaluatorArn);
+    this.addRuntimeEnvironment(HUMAN_LOOP_ENV.schedulerRole, schedulerRole.roleArn);
+    this.addRuntimeEnvironment(HUMAN_LOOP_ENV.scheduleGroup, scheduleGroup.ref);
+    this.addRuntimeEnvironment(HUMAN_LOOP_ENV.deadlineDlq, this.deadLetterQueue.queueArn);
 
     // --- Notices and alarms.
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
@@ -329,7 +356,7 @@ export class RampartCentralStack extends Stack {
       masterKey: key,
       enforceSSL: true,
     });
-    this.evaluator.addEnvironment(HUMAN_LOOP_ENV.topic, noticesTopic.topicArn);
+    this.addRuntimeEnvironment(HUMAN_LOOP_ENV.topic, noticesTopic.topicArn);
     evaluatorRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'PublishNotices',
@@ -339,16 +366,91 @@ export class RampartCentralStack extends Stack {
     );
     grantKeyUse(evaluatorRole, key, 'encrypt');
 
-    if (deployment.slack.enabled) {
-      this.addSlack({
-        key,
-        exceptionsTable,
-        schedulesArn,
-        evaluatorArn,
-        runtimeConfigJson: props.runtimeConfigJson,
-        sourceMaps: evaluatorSettings.sourceMaps,
+    const slackSecret = !deployment.slack.enabled
+      ? undefined
+      : this.addSlack({
+          key,
+          exceptionsTable,
+          schedulesArn,
+          evaluatorArn,
+          runtimeConfigJson: props.runtimeConfigJson,
+          sourceMaps: evaluatorSettings.sourceMaps,
+        });
+
+    // --- The periodic sweep (drift) and the compliance digest, on schedules.
+    const scheduledTarget = (fn: lambda.IFunction) =>
+      new targets.LambdaFunction(fn, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
       });
+    this.sweep = this.scheduledFunction('Sweep', {
+      entry: SWEEP_ENTRY,
+      description: 'Rampart sweep: every enabled policy over every watched resource (drift)',
+      role: evaluatorRole,
+      // A sweep covers accounts × regions × types; Lambda's ceiling is the bound.
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      environment: { ...this.runtimeEnvironment },
+      sourceMaps: evaluatorSettings.sourceMaps,
+    });
+    new events.Rule(this, 'SweepSchedule', {
+      description: 'Rampart: the periodic sweep (deployment.schedules.sweep)',
+      schedule: events.Schedule.expression(deployment.schedules.sweep),
+      targets: [scheduledTarget(this.sweep)],
+    });
+
+    const digestRole = new iam.Role(this, 'DigestRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Rampart digest: reads the history and exception decisions, posts the digest',
+    });
+    const digestTopic = new sns.Topic(this, 'DigestTopic', {
+      displayName: 'Rampart compliance digest',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    grantTableActions(digestRole, historyTable, key, DIGEST_HANDLER_ACTIONS.historyTable);
+    grantTableActions(digestRole, exceptionsTable, key, DIGEST_HANDLER_ACTIONS.exceptionsTable);
+    digestRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishDigest',
+        actions: [...DIGEST_HANDLER_ACTIONS.digestTopic],
+        resources: [digestTopic.topicArn],
+      }),
+    );
+    grantKeyUse(digestRole, key, 'encrypt');
+    if (slackSecret) {
+      digestRole.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadSlackToken',
+          actions: [...DIGEST_HANDLER_ACTIONS.slackSecret],
+          resources: [slackSecret.secretArn],
+        }),
+      );
     }
+    this.digest = this.scheduledFunction('Digest', {
+      entry: DIGEST_ENTRY,
+      description: 'Rampart compliance digest: Slack, SNS (e-mail) and the digest record',
+      role: digestRole,
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+      environment: {
+        RAMPART_CONFIG_JSON: props.runtimeConfigJson,
+        [HISTORY_TABLE_ENV]: historyTable.tableName,
+        [EXCEPTIONS_TABLE.env]: exceptionsTable.tableName,
+        [DIGEST_TOPIC_ENV]: digestTopic.topicArn,
+        ...(slackSecret ? { [SLACK_SECRET_ENV]: slackSecret.secretArn } : {}),
+      },
+      sourceMaps: evaluatorSettings.sourceMaps,
+    });
+    new events.Rule(this, 'DigestSchedule', {
+      description: `Rampart: the ${config.compliance.digest.schedule} compliance digest (compliance.digest.schedule)`,
+      schedule: events.Schedule.expression(
+        DIGEST_SCHEDULE_EXPRESSIONS[config.compliance.digest.schedule],
+      ),
+      targets: [scheduledTarget(this.digest)],
+    });
+    new CfnOutput(this, 'DigestTopicArn', { value: digestTopic.topicArn });
 
     this.addAlarmsAndDashboard(evaluatorLogs);
 
@@ -366,7 +468,7 @@ export class RampartCentralStack extends Stack {
     evaluatorArn: string;
     runtimeConfigJson: string;
     sourceMaps: boolean;
-  }): void {
+  }): secrets.Secret {
     if (!existsSync(SLACK_ENTRY)) {
       throw new InfraError(
         `deployment.slack.enabled is true but ${SLACK_ENTRY} does not exist in this version`,
@@ -448,9 +550,47 @@ export class RampartCentralStack extends Stack {
     );
     // Slack authenticates with its request signature, which the handler verifies on every call.
     const url = slack.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-    this.evaluator.addEnvironment(SLACK_SECRET_ENV, secret.secretArn);
+    this.addRuntimeEnvironment(SLACK_SECRET_ENV, secret.secretArn);
     secret.grantRead(this.evaluator);
     new CfnOutput(this, 'SlackRequestUrl', { value: `${url.url}slack/events` });
+    return secret;
+  }
+
+  /** A function run on a schedule, with its own log group and the shared DLQ for failures. */
+  private scheduledFunction(
+    id: string,
+    props: {
+      entry: string;
+      description: string;
+      role: iam.IRole;
+      timeout: Duration;
+      memorySize: number;
+      environment: Record<string, string>;
+      sourceMaps: boolean;
+    },
+  ): lambda.Function {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    logGroup.grantWrite(props.role);
+    return new lambda.Function(this, id, {
+      description: props.description,
+      code: lambdaCode(props.entry),
+      handler: HANDLER,
+      runtime,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: props.role,
+      deadLetterQueue: this.deadLetterQueue,
+      logGroup,
+      environment: {
+        ...(props.sourceMaps ? SOURCE_MAP_ENV : {}),
+        POWERTOOLS_SERVICE_NAME: `rampart-${id.toLowerCase()}`,
+        ...props.environment,
+      },
+    });
   }
 
   private addAlarmsAndDashboard(evaluatorLogs: logs.LogGroup): void {
@@ -511,6 +651,16 @@ export class RampartCentralStack extends Stack {
     alarm('EvaluatorThrottlesAlarm', throttles, 'The evaluator hit its reserved concurrency.');
     alarm('RemediationFailedAlarm', failures, 'A remediation failed; the violation stands.');
     alarm('QueueBacklogAlarm', oldest, 'Events wait in the buffer for over 15 minutes.', 900);
+    alarm(
+      'SweepErrorsAlarm',
+      this.sweep.metricErrors({ period: Duration.hours(1) }),
+      'The scheduled sweep failed.',
+    );
+    alarm(
+      'DigestErrorsAlarm',
+      this.digest.metricErrors({ period: Duration.hours(1) }),
+      'The compliance digest failed.',
+    );
 
     new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: [
@@ -531,6 +681,11 @@ export class RampartCentralStack extends Stack {
         ],
       ],
     });
+  }
+
+  private addRuntimeEnvironment(name: string, value: string): void {
+    this.runtimeEnvironment[name] = value;
+    this.evaluator.addEnvironment(name, value);
   }
 
   /** Every finding left is deliberate; each carries its reason. */

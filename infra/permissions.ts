@@ -3,6 +3,7 @@ import type { Mode } from '../src/domain';
 import type { Catalog } from '../src/engine/catalog';
 import { CONFIG_INPUT_READ_ACTIONS } from '../src/engine/config-input';
 import type { AnyPolicy } from '../src/engine/definitions';
+import { AGGREGATOR_READ_ACTIONS } from '../src/sweep/aggregator';
 
 /**
  * The evaluator's IAM actions, derived from what the catalog declares (never written by
@@ -54,6 +55,8 @@ export function evaluatorActions(catalog: Catalog, config: RampartConfig): Evalu
     if (!enabled(policy)) continue;
     const type = catalog.resourceTypes.get(policy.resourceType);
     for (const action of type?.readActions ?? []) read.add(action);
+    // The sweep lists the type's resources (in member accounts through the same role).
+    for (const action of type?.enumerate?.readActions ?? []) read.add(action);
     const mode = config.policies[policy.id]?.mode ?? policy.defaultMode;
     if (!policy.remediatorId || NON_REMEDIATING_MODES.includes(mode)) continue;
     const remediator = catalog.remediators.get(policy.remediatorId);
@@ -65,6 +68,9 @@ export function evaluatorActions(catalog: Catalog, config: RampartConfig): Evalu
   }
   // Oversized Config items are read back from Config in the resource's account.
   if (read.size > 0) for (const action of CONFIG_INPUT_READ_ACTIONS) read.add(action);
+  if (config.compliance.sweep.aggregator) {
+    for (const action of AGGREGATOR_READ_ACTIONS) read.add(action);
+  }
   return { read: checked(read), write: checked(write) };
 }
 

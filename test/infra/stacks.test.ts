@@ -10,7 +10,11 @@ import { defaultCatalog } from '../../src/catalog';
 import { CONFIG_INPUT_READ_ACTIONS } from '../../src/engine/config-input';
 import { SCHEDULER_ACTIONS } from '../../src/exceptions/deadline';
 import { EXCEPTIONS_TABLE_ACTIONS } from '../../src/exceptions/table';
+import { DIGEST_HANDLER_ACTIONS } from '../../src/handlers/digest';
+import { SWEEP_READ_ACTIONS } from '../../src/handlers/sweep';
+import { HISTORY_TABLE_ACTIONS } from '../../src/history/store';
 import { STATE_TABLE_ACTIONS } from '../../src/reliability/wiring';
+import { AGGREGATOR_READ_ACTIONS } from '../../src/sweep/aggregator';
 
 const catalog = defaultCatalog();
 
@@ -47,6 +51,14 @@ function statements(node: unknown, out: Statement[] = []): Statement[] {
   }
   return out;
 }
+/** Rules that match events (the sweep and digest rules run on schedules instead). */
+function eventRules(template: Template) {
+  return Object.fromEntries(
+    Object.entries(template.findResources('AWS::Events::Rule')).filter(
+      ([, r]) => r.Properties.EventPattern,
+    ),
+  );
+}
 const actionsOf = (s: Statement) => (s.Action === undefined ? [] : [s.Action].flat());
 
 /** Actions in the inline policies attached to a role (found by its logical id prefix). */
@@ -72,7 +84,7 @@ describe('the CDK stacks', () => {
 
   it('has one rule per AWS service plus one for Config changes, all into the buffer with a DLQ', () => {
     const expected = cloudTrailRules(catalog);
-    const rules = central.findResources('AWS::Events::Rule');
+    const rules = eventRules(central);
     expect(Object.keys(rules)).toHaveLength(expected.length + 1);
     const patterns = Object.values(rules).map((r) => r.Properties.EventPattern);
     for (const rule of expected) expect(patterns).toContainEqual(rule.pattern);
@@ -120,7 +132,7 @@ describe('the CDK stacks', () => {
       Endpoint: 'secops@example.com',
     });
     const tables = central.findResources('AWS::DynamoDB::Table');
-    expect(Object.keys(tables)).toHaveLength(2);
+    expect(Object.keys(tables)).toHaveLength(3);
     for (const t of Object.values(tables)) {
       expect(t.Properties.PointInTimeRecoverySpecification).toEqual({
         PointInTimeRecoveryEnabled: true,
@@ -168,7 +180,8 @@ describe('the CDK stacks', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       AlarmActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
     });
-    expect(byMetric('Errors')).toHaveLength(1);
+    // The evaluator's, the sweep's and the digest's.
+    expect(byMetric('Errors')).toHaveLength(3);
     expect(byMetric('Throttles')).toHaveLength(1);
     central.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
@@ -190,7 +203,14 @@ describe('the CDK stacks', () => {
   it('writes only what enabled remediators declare, reads only declared state', () => {
     // Declared in the catalog, independently of infra/permissions.ts: every enabled policy's
     // resource-type reads, its remediator's reads and writes, and the Config item read-back.
-    const declaredReads = new Set<string>(CONFIG_INPUT_READ_ACTIONS);
+    // The sweep runs with the evaluator's role (member roles trust that role only), so its
+    // declared listings are reads too; the aggregator query only when one is configured.
+    const declaredReads = new Set<string>([
+      ...CONFIG_INPUT_READ_ACTIONS,
+      ...SWEEP_READ_ACTIONS.filter(
+        (a) => !(AGGREGATOR_READ_ACTIONS as readonly string[]).includes(a),
+      ),
+    ]);
     const declaredWrites = new Set<string>();
     for (const policy of catalog.policies.values()) {
       catalog.resourceTypes
@@ -221,6 +241,7 @@ describe('the CDK stacks', () => {
       'kms:GenerateDataKey',
       ...EXCEPTIONS_TABLE_ACTIONS,
       ...STATE_TABLE_ACTIONS,
+      ...HISTORY_TABLE_ACTIONS,
       ...SCHEDULER_ACTIONS,
       'iam:PassRole',
       'sns:Publish',
@@ -291,6 +312,83 @@ describe('the CDK stacks', () => {
     });
   });
 
+  it('runs the sweep and the digest on their configured schedules, failures kept in the DLQ', () => {
+    const rules = Object.values(central.findResources('AWS::Events::Rule'));
+    const scheduled = rules.filter((r) => r.Properties.ScheduleExpression);
+    expect(scheduled.map((r) => r.Properties.ScheduleExpression).sort()).toEqual(
+      ['cron(0 6 ? * MON *)', 'rate(1 day)'].sort(),
+    );
+    const functions = central.findResources('AWS::Lambda::Function');
+    const byService = (name: string) =>
+      Object.entries(functions).find(
+        ([, f]) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === name,
+      )!;
+    const [sweepId, sweep] = byService('rampart-sweep');
+    const [digestId, digest] = byService('rampart-digest');
+    for (const rule of scheduled) {
+      const [target] = rule.Properties.Targets;
+      expect([sweepId, digestId]).toContain(target.Arn['Fn::GetAtt'][0]);
+      expect(target.DeadLetterConfig.Arn).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^DeadLetterQueue/), 'Arn'],
+      });
+    }
+    // The sweep evaluates and remediates like the evaluator: same role, same environment.
+    expect(sweep.Properties.Role).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^EvaluatorRole/), 'Arn'],
+    });
+    const evaluatorEnv = Object.values(functions).find(
+      (f) => f.Properties.FunctionName === 'rampart-evaluator',
+    )!.Properties.Environment.Variables;
+    for (const name of [
+      'RAMPART_HISTORY_TABLE',
+      'RAMPART_EXCEPTIONS_TABLE',
+      'RAMPART_CONFIG_JSON',
+    ]) {
+      expect(sweep.Properties.Environment.Variables[name], name).toEqual(evaluatorEnv[name]);
+    }
+    expect(sweep.Properties.Timeout).toBe(900);
+    // The digest has a role of its own: exactly what it declares, on its tables and topic.
+    expect(Object.keys(digest.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining(['RAMPART_HISTORY_TABLE', 'RAMPART_DIGEST_TOPIC_ARN']),
+    );
+    const digestActions = roleActions(central, 'DigestRole');
+    const declared = new Set<string>([
+      ...DIGEST_HANDLER_ACTIONS.historyTable,
+      ...DIGEST_HANDLER_ACTIONS.exceptionsTable,
+      ...DIGEST_HANDLER_ACTIONS.digestTopic,
+      'sqs:SendMessage', // a failed scheduled run goes to the DLQ
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    expect(digestActions).toEqual(declared);
+    central.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+  });
+
+  it('follows compliance.digest.schedule and grants the aggregator query only when configured', () => {
+    const { stacks: s } = build(
+      'compliance:\n  digest:\n    schedule: daily\n  sweep:\n    aggregator: { name: org, region: us-east-1 }\n',
+    );
+    const t = Template.fromStack(s.central);
+    const expressions = Object.values(t.findResources('AWS::Events::Rule'))
+      .map((r) => r.Properties.ScheduleExpression)
+      .filter(Boolean);
+    expect(expressions).toContain('cron(0 6 * * ? *)');
+    expect(roleActions(t, 'EvaluatorRole')).toContain('config:SelectAggregateResourceConfig');
+    expect(roleActions(central, 'EvaluatorRole')).not.toContain(
+      'config:SelectAggregateResourceConfig',
+    );
+  });
+
   it('grants no remediation write for a policy that only notifies, nor for a disabled one', () => {
     const { stacks: notifying } = build(`policies:\n  sg-no-public-ingress:\n    mode: notify\n`);
     const text = JSON.stringify([
@@ -304,7 +402,7 @@ describe('the CDK stacks', () => {
       .map((id) => `  ${id}:\n    enabled: false\n`)
       .join('');
     const { stacks: disabled } = build(`policies:\n${allDisabled}`);
-    expect(Template.fromStack(disabled.central).findResources('AWS::Events::Rule')).toEqual({});
+    expect(eventRules(Template.fromStack(disabled.central))).toEqual({});
     expect(JSON.stringify(Template.fromStack(disabled.memberRole).toJSON())).not.toMatch(
       /ec2:|iam:Detach|config:GetResourceConfigHistory/,
     );
