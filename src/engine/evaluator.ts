@@ -7,6 +7,7 @@ import type {
   Evaluation,
   Mode,
   Outcome,
+  OutcomeStatus,
   OutcomeTimings,
   ResourceLocator,
   ResourceRef,
@@ -76,7 +77,16 @@ export interface HandleOptions {
   dryRun?: boolean;
   /** Mode `approve`: the wait is over (deadline passed, or a human asked to revert now). */
   approvalOver?: ApprovalDeadline['reason'];
+  /**
+   * The violation is already known to be open (the periodic sweep meets it again): tell the
+   * reporters only what changed (a revert, a failure, an escalation), not once more that it
+   * is open, so a daily sweep does not repeat every notice every day. Audit is unaffected.
+   */
+  reportChangesOnly?: boolean;
 }
+
+/** Outcomes that change or fail to change something: reported even for a known violation. */
+const CHANGE_OUTCOMES: ReadonlySet<OutcomeStatus> = new Set(['reverted', 'failed', 'escalated']);
 
 /** Everything known about one policy on one resource once the engine is done with it. */
 export interface ReportContext {
@@ -446,6 +456,7 @@ export class Evaluator {
       const outcome = await this.execute(decision, snapshot, trigger, receivedAt);
       result.outcomes.push(outcome);
       this.deps.audit.outcome(trigger, snapshot.ref, outcome);
+      if (options.reportChangesOnly && !CHANGE_OUTCOMES.has(outcome.status)) continue;
       await this.report({ trigger, resource: snapshot.ref, evaluation, decision, outcome });
     }
     return result;

@@ -356,6 +356,8 @@ class SweepRun {
     try {
       result = await this.deps.evaluator.handleSnapshot([policy], snapshot, trigger, {
         dryRun: !this.options.remediate,
+        // Open at the previous sweep (or reported by an event): no new notice unless it changes.
+        reportChangesOnly: this.known.has(key),
       });
     } catch (error) {
       result = {

@@ -292,6 +292,52 @@ describe('Evaluator', () => {
   });
 });
 
+describe('Evaluator on a snapshot read elsewhere (the sweep)', () => {
+  const snapshotOf = (open: boolean): WidgetSnapshot => ({
+    type: 'Test::Widget',
+    ref: {
+      partition: 'aws',
+      account: '123456789012',
+      region: 'us-east-1',
+      type: 'Test::Widget',
+      id: 'w-1',
+      arn: 'arn:aws:widgets:::w-1',
+    },
+    open,
+  });
+  const trigger = {
+    source: 'sweep' as const,
+    eventId: 'sweep-1',
+    eventName: 'ViolationStillOpen',
+    actor: { type: 'Rampart' },
+  };
+
+  it('a known violation: reporters hear of a revert, not once more that it is still open', async () => {
+    const world = widgetWorld({ open: true });
+    const seen: string[] = [];
+    const { evaluator, records } = evaluatorFor(world, {}, [
+      {
+        name: 'collector',
+        report: async (c) => void seen.push(`${c.evaluation.policyId}:${c.outcome?.status}`),
+      },
+    ]);
+    const [closed, , noFix] = [...world.catalog.policies.values()];
+    await evaluator.handleSnapshot([noFix!], snapshotOf(true), trigger as never, {
+      reportChangesOnly: true,
+    });
+    expect(seen).toEqual([]);
+    // Audit still has it.
+    expect(records.filter((r) => r.audit === 'outcome').map((r) => r.status)).toEqual(['notified']);
+    await evaluator.handleSnapshot([closed!], snapshotOf(true), trigger as never, {
+      reportChangesOnly: true,
+    });
+    expect(seen).toEqual(['widget-closed:reverted']);
+    // Without the option (a violation first found by this sweep), it is reported.
+    await evaluator.handleSnapshot([noFix!], snapshotOf(true), trigger as never);
+    expect(seen).toEqual(['widget-closed:reverted', 'widget-no-fix:notified']);
+  });
+});
+
 describe('Evaluator on the real samples (shipped catalog)', () => {
   const catalog = defaultCatalog();
   const evaluator = new Evaluator({
