@@ -12,7 +12,9 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import pLimit from 'p-limit';
@@ -25,6 +27,7 @@ import type { Snapshot } from '../src/engine/definitions';
 import { startFaultProxy } from '../src/local/fault-proxy';
 import { createLambdaRole, zipOf } from '../src/local/lambda-function';
 import { startMoto, type MotoServer } from '../src/local/moto';
+import { buildLambda } from '../infra/bundling';
 import { table, verdict } from './stats';
 
 const REGION = 'us-east-1';
@@ -45,15 +48,30 @@ interface ChildResult {
   findings?: number;
 }
 
-/** One measured run in a fresh process (tsx), so its peak RSS is its own. */
+/**
+ * The child (sweep and floor alike) bundled as the sweep function is deployed: esbuild with
+ * the same settings and the SDK tree-shaking plugin (infra/bundling.ts). Run through tsx,
+ * the transpiler and the untrimmed SDK schemas alone take ~140 MB before any call.
+ */
+let childBundle: Promise<string> | undefined;
+function bundledChild(): Promise<string> {
+  childBundle ??= buildLambda(
+    resolve(ROOT, 'bench/sweep-child.ts'),
+    mkdtempSync(join(tmpdir(), 'rampart-sweep-bench-')),
+  ).then((b) => b.outfile);
+  return childBundle;
+}
+
+/** One measured run in a fresh process, so its peak RSS is its own. */
 async function childOnce(mode: 'sweep' | 'floor', endpoint: string): Promise<ChildResult> {
-  const { stdout } = await run_('node', ['--import', 'tsx', 'bench/sweep-child.ts', mode], {
+  const { stdout } = await run_('node', [await bundledChild(), mode], {
     cwd: ROOT,
     env: {
       ...process.env,
       AWS_ENDPOINT_URL: endpoint,
       AWS_REGION: REGION,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     maxBuffer: 10 * 1024 * 1024,
     timeout: 600_000,
