@@ -276,8 +276,8 @@ export async function run(): Promise<void> {
         ['run', 'resources', 'sweep', 'rate', 'floor (serial)', 'over floor', 'peak RSS', 'target'],
         rows,
       )}\n` +
-        'Peak RSS: a fresh `node --import tsx` starts at ~80 MB and loading @aws-sdk/client-ec2 adds ~80 MB;\n' +
-        "the floor (a bare SDK script making the same calls) shows Rampart's share.\n",
+        'Each run is the sweep (or the floor) bundled as the sweep function is deployed, in a fresh\n' +
+        "process; the floor (a bare SDK script making the same calls) shows Rampart's share of the RSS.\n",
     );
     if (evaluation) {
       process.stdout.write(
