@@ -45,7 +45,17 @@ describe('npx cdk synth (as CI runs it)', () => {
     ).toEqual([]);
     // Env-agnostic: the account and region stay pseudo parameters until deploy time.
     const central = readFileSync(join(out, 'RampartCentral.template.json'), 'utf8');
-    expect(JSON.parse(central)).toBeTruthy();
     expect(central).toMatch(/"Ref": ?"AWS::AccountId"/);
+    expect(central).toMatch(/"Ref": ?"AWS::Region"/);
+    expect(central).not.toMatch(/\b\d{12}\b.*:role\/RampartRemediationRole/);
+    // Every function the stack deploys was bundled: an asset per handler, none missing.
+    const functions = Object.values(
+      JSON.parse(central).Resources as Record<
+        string,
+        { Type: string; Properties: { Code?: { S3Key?: unknown } } }
+      >,
+    ).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(3);
+    for (const fn of functions) expect(fn.Properties.Code?.S3Key).toMatch(/\.zip$/);
   }, 200_000);
 });
