@@ -1,11 +1,7 @@
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  ResourceInUseException,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../aws/clients';
+import { ensureTable } from '../aws/tables';
 
 /**
  * The exceptions table: exceptions, pending requests and the Slack messages they hang
@@ -39,30 +35,9 @@ export function documentClient(clients: AwsClients, table: TableRef): DynamoDBDo
   });
 }
 
-/** Creates the table with TTL enabled (tests, the demo and local runs; CDK does it in AWS). */
-export async function ensureExceptionsTable(clients: AwsClients, table: TableRef): Promise<void> {
-  const ddb = clients.get(DynamoDBClient, { region: table.region });
-  try {
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: table.name,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: EXCEPTIONS_TABLE.partitionKey, AttributeType: 'S' },
-        ],
-        KeySchema: [{ AttributeName: EXCEPTIONS_TABLE.partitionKey, KeyType: 'HASH' }],
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
-    return;
-  }
-  await ddb.send(
-    new UpdateTimeToLiveCommand({
-      TableName: table.name,
-      TimeToLiveSpecification: { AttributeName: EXCEPTIONS_TABLE.ttlAttribute, Enabled: true },
-    }),
-  );
+/** Creates the table (tests, the demo and local runs; CDK does it in AWS). */
+export function ensureExceptionsTable(clients: AwsClients, table: TableRef): Promise<void> {
+  return ensureTable(clients, table, EXCEPTIONS_TABLE);
 }
 
 export function epochSeconds(iso: string): number {

@@ -1,16 +1,11 @@
 import {
-  CreateTableCommand,
-  DynamoDBClient,
-  ResourceInUseException,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
-import {
   BatchWriteCommand,
   PutCommand,
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../aws/clients';
+import { ensureTable } from '../aws/tables';
 import type { OutcomeStatus, TriggerEvent } from '../domain';
 import { documentClient, type TableRef } from '../exceptions/table';
 import type { SweepSummary } from '../sweep/model';
@@ -281,31 +276,6 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Creates the history table with TTL (tests, the demo and local runs; CDK does it in AWS). */
-export async function ensureHistoryTable(clients: AwsClients, table: TableRef): Promise<void> {
-  const ddb = clients.get(DynamoDBClient, { region: table.region });
-  try {
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: table.name,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: HISTORY_TABLE.partitionKey, AttributeType: 'S' },
-          { AttributeName: HISTORY_TABLE.sortKey, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: HISTORY_TABLE.partitionKey, KeyType: 'HASH' },
-          { AttributeName: HISTORY_TABLE.sortKey, KeyType: 'RANGE' },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (error instanceof ResourceInUseException) return;
-    throw error;
-  }
-  await ddb.send(
-    new UpdateTimeToLiveCommand({
-      TableName: table.name,
-      TimeToLiveSpecification: { AttributeName: HISTORY_TABLE.ttlAttribute, Enabled: true },
-    }),
-  );
+export function ensureHistoryTable(clients: AwsClients, table: TableRef): Promise<void> {
+  return ensureTable(clients, table, HISTORY_TABLE);
 }

@@ -2,14 +2,15 @@ import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamod
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { ReportContext, Reporter } from '../../src/engine/evaluator';
+import { STATE_TABLE } from '../../src/reliability/wiring';
 
-/** The state table the stack would create: partition key `id` (string), on demand. */
+/** The state table the stack would create (STATE_TABLE's key), on demand. */
 export async function createStateTable(client: DynamoDBClient, name: string): Promise<string> {
   await client.send(
     new CreateTableCommand({
       TableName: name,
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: STATE_TABLE.partitionKey, KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: STATE_TABLE.partitionKey, AttributeType: 'S' }],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );

@@ -38,7 +38,7 @@ function configWith(policies: Record<string, string>, compliance: Record<string,
 }
 
 describe('drift across two sweeps with a history table (moto DynamoDB)', () => {
-  const REGION = 'ap-southeast-3';
+  const REGION = 'eu-central-2'; // this file's own region in the shared moto server
   const TABLE = 'rampart-history-drift';
   let clients: AwsClients;
   let ec2: EC2Client;
@@ -155,7 +155,7 @@ describe('several accounts through the cross-account role (moto STS AssumeRole)'
 });
 
 describe('aggregator path (SelectAggregateResourceConfig is missing in moto: mocked)', () => {
-  const REGION = 'ap-southeast-3';
+  const REGION = 'eu-central-2'; // this file's own region in the shared moto server
   const config = mockClient(ConfigServiceClient);
   afterAll(() => config.restore());
 
