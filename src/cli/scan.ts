@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import { createRampart } from '../app';
 import { ActionNamingClients } from '../aws/action-errors';
-import { sweepHistory } from '../sweep/history';
 import {
   SCAN_FORMATS,
   toScanJson,
@@ -41,8 +40,7 @@ export async function scanCommand(opts: ScanOptions): Promise<number> {
     logStream: remediate ? process.stderr : sink,
     ...(remediate ? {} : { reporters: [] }),
   });
-  const { config, catalog, evaluator } = rampart;
-  const history = sweepHistory(clients, config);
+  const { config, catalog, evaluator, history } = rampart;
   const progress = process.stderr.isTTY ? new TtyProgress(process.stderr) : undefined;
   try {
     const sweeper = new Sweeper({ catalog, config, clients, evaluator, history });

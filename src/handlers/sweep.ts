@@ -3,7 +3,6 @@ import { createLogger } from '../audit';
 import { createRampart, type Rampart } from '../app';
 import { ActionNamingClients } from '../aws/action-errors';
 import { defaultCatalog } from '../catalog';
-import { sweepHistory } from '../sweep/history';
 import { sweepReadActions } from '../sweep/actions';
 import type { SweepSummary } from '../sweep/model';
 import { Sweeper } from '../sweep/sweep';
@@ -17,8 +16,7 @@ export const SWEEP_READ_ACTIONS: readonly string[] = sweepReadActions(defaultCat
  * returned in the summary, not thrown: a retry would repeat every remediation check.
  */
 export function createSweepHandler(rampart: Rampart, logger = createLogger()) {
-  const { catalog, config, clients, evaluator } = rampart;
-  const history = sweepHistory(clients, config);
+  const { catalog, config, clients, evaluator, history } = rampart;
   const sweeper = new Sweeper({ catalog, config, clients, evaluator, history });
   return async function handler(
     _event: ScheduledEvent | Record<string, unknown>,

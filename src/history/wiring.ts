@@ -15,7 +15,7 @@ export function historyStoreFor(
   if (!name) return undefined;
   return new HistoryStore(
     clients,
-    { name, region: env.AWS_REGION ?? 'us-east-1' },
+    { name, region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1' },
     config.compliance.retentionDays,
   );
 }
