@@ -16,6 +16,15 @@ import {
  */
 const NOT_FOUND = new Set(['InvalidSecurityGroupRuleId.NotFound', 'InvalidPermission.NotFound']);
 
+/** The SDK retried the call: an earlier attempt may have been carried out unanswered. */
+function sentAndLost(error: unknown): boolean {
+  return ((error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) > 1;
+}
+
+function revoked(rules: SecurityGroupRule[]): string[] {
+  return rules.map((r) => `revoked ${r.ruleId} (${describeRule(r)})`);
+}
+
 async function revoke(
   clients: AwsClients,
   snapshot: SecurityGroupSnapshot,
@@ -66,15 +75,21 @@ export const revokeIngress = defineRemediator<SecurityGroupSnapshot>({
     try {
       await revoke(clients, snapshot, targets);
     } catch (error) {
-      // Someone (or an earlier delivery of the same event) removed a rule in between:
-      // the whole call is refused, so re-read and revoke what is still there, once.
       if (!NOT_FOUND.has((error as { name?: string }).name ?? '')) {
         return { status: 'failed', changes: [], before, after: before, error: errorMessage(error) };
       }
-      targets = offendingIn(await readSecurityGroupRules(clients, snapshot.ref, snapshot.groupId));
-      if (targets.length === 0) {
-        return { status: 'already-compliant', changes: [], before, after: before };
+      const current = await readSecurityGroupRules(clients, snapshot.ref, snapshot.groupId);
+      const left = offendingIn(current);
+      if (left.length === 0) {
+        // Every rule was gone when the call was answered. After a retry, the attempt whose
+        // response was lost is what removed them: a revert, not "already compliant".
+        return sentAndLost(error)
+          ? { status: 'reverted', changes: revoked(targets), before, after: current }
+          : { status: 'already-compliant', changes: [], before, after: current };
       }
+      // Someone (or an earlier delivery of the same event) removed some of them in between:
+      // the whole call is refused, so revoke what is still there, once.
+      targets = left;
       try {
         await revoke(clients, snapshot, targets);
       } catch (retryError) {
@@ -82,7 +97,7 @@ export const revokeIngress = defineRemediator<SecurityGroupSnapshot>({
           status: 'failed',
           changes: [],
           before,
-          after: before,
+          after: current,
           error: errorMessage(retryError),
         };
       }
@@ -99,11 +114,6 @@ export const revokeIngress = defineRemediator<SecurityGroupSnapshot>({
         error: `verification failed: ${remaining.map((r) => r.ruleId).join(', ')} still present after revoke`,
       };
     }
-    return {
-      status: 'reverted',
-      changes: targets.map((r) => `revoked ${r.ruleId} (${describeRule(r)})`),
-      before,
-      after,
-    };
+    return { status: 'reverted', changes: revoked(targets), before, after };
   },
 });

@@ -172,8 +172,12 @@ describe('evaluator handler: duplicates, revert wars and permanent failures (mot
       'tcp 443-443 0.0.0.0/0',
     ]);
     expect(reporter.notices).toHaveLength(1);
-    // The SDK's retry finds the rule already revoked; the remediator re-reads and stops.
-    expect(reporter.notices[0]!.outcome!.status).toMatch(/^(reverted|already-compliant)$/);
+    // The SDK's retry finds the rule already revoked by the unanswered attempt: a revert.
+    const outcome = reporter.notices[0]!.outcome!;
+    expect(outcome.status).toBe('reverted');
+    expect(outcome.changes).toEqual([
+      expect.stringMatching(/^revoked sgr-\w+ \(tcp 22 from 0\.0\.0\.0\/0\)$/),
+    ]);
   });
 
   it('a revert war through the handler: K reverts, one escalation notice, then suppressed', async () => {
