@@ -49,6 +49,15 @@ export function refOf(
 }
 
 /** True for an SDK error of one of the given names (`ResourceNotFoundException`, ...). */
+/** The APIs' `[{ Key, Value }]` tag lists as a map (what exception scopes match on). */
+export function tagMap(
+  tags: readonly { Key?: string; Value?: string }[] | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
+  return out;
+}
+
 export function isAwsError(error: unknown, ...names: string[]): boolean {
   const e = error as { name?: string; Code?: string; code?: string } | null;
   return !!e && names.some((n) => e.name === n || e.Code === n || e.code === n);

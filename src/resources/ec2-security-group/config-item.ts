@@ -64,5 +64,6 @@ export function securityGroupFromConfigItem(item: ConfigurationItem): SecurityGr
       ...permissions('ipPermissions').flatMap((p) => rulesOf(p, false)),
       ...permissions('ipPermissionsEgress').flatMap((p) => rulesOf(p, true)),
     ],
+    tags: item.tags,
   };
 }

@@ -4,6 +4,7 @@ import {
   paginateDescribeSecurityGroups,
 } from '@aws-sdk/client-ec2';
 import type { ResourceEnumerator } from '../../engine/definitions';
+import { tagMap } from '../shared';
 import { ruleFromApi } from './index';
 import { securityGroupRef } from './ref';
 import { SECURITY_GROUP, type SecurityGroupRule, type SecurityGroupSnapshot } from './snapshot';
@@ -17,13 +18,15 @@ export const securityGroupEnumerator: ResourceEnumerator<SecurityGroupSnapshot> 
   readActions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules'],
   async *list(clients, scope) {
     const client = clients.get(EC2Client, scope);
-    const listGroupIds = async () => {
-      const ids: string[] = [];
+    const listGroups = async () => {
+      const groups: { id: string; tags: Record<string, string> }[] = [];
       for await (const page of paginateDescribeSecurityGroups({ client }, { MaxResults: 1000 })) {
-        for (const g of page.SecurityGroups ?? []) if (g.GroupId) ids.push(g.GroupId);
+        for (const g of page.SecurityGroups ?? []) {
+          if (g.GroupId) groups.push({ id: g.GroupId, tags: tagMap(g.Tags) });
+        }
         scope.discovered?.(page.SecurityGroups?.length ?? 0);
       }
-      return ids;
+      return groups;
     };
     const listRules = async () => {
       const byGroup = new Map<string, SecurityGroupRule[]>();
@@ -38,13 +41,14 @@ export const securityGroupEnumerator: ResourceEnumerator<SecurityGroupSnapshot> 
       }
       return byGroup;
     };
-    const [groupIds, rules] = await Promise.all([listGroupIds(), listRules()]);
-    for (const groupId of groupIds) {
+    const [groups, rules] = await Promise.all([listGroups(), listRules()]);
+    for (const { id: groupId, tags } of groups) {
       yield {
         type: SECURITY_GROUP,
         ref: securityGroupRef(scope.account, scope.region, groupId),
         groupId,
         rules: rules.get(groupId) ?? [],
+        tags,
       };
     }
   },

@@ -9,6 +9,7 @@ import type { ResourceLocator } from '../../domain';
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { pathValue } from '../../events/cloudtrail';
 import { MalformedEventError } from '../../events/errors';
+import { tagMap } from '../shared';
 import { securityGroupsFromTemplate } from './cloudformation';
 import {
   SECURITY_GROUP,
@@ -76,6 +77,17 @@ export async function readSecurityGroupRules(
   return rules;
 }
 
+async function readSecurityGroupTags(
+  clients: AwsClients,
+  where: { account: string; region: string },
+  groupId: string,
+): Promise<Record<string, string>> {
+  const out = await clients
+    .get(EC2Client, where)
+    .send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+  return tagMap(out.SecurityGroups?.[0]?.Tags);
+}
+
 async function resolveGroupId(
   clients: AwsClients,
   locator: ResourceLocator,
@@ -133,8 +145,13 @@ export const securityGroupType = defineResourceType<SecurityGroupSnapshot>({
     const groupId = await resolveGroupId(clients, locator);
     if (!groupId) return undefined;
     let rules: SecurityGroupRule[];
+    let tags: Record<string, string>;
     try {
-      rules = await readSecurityGroupRules(clients, locator, groupId);
+      // Rules and tags (for tag-scoped exceptions) in parallel: no added latency.
+      [rules, tags] = await Promise.all([
+        readSecurityGroupRules(clients, locator, groupId),
+        readSecurityGroupTags(clients, locator, groupId),
+      ]);
     } catch (error) {
       // Deleted since the event: nothing left to judge (and nothing to retry).
       if ((error as { name?: string }).name === 'InvalidGroup.NotFound') return undefined;
@@ -145,6 +162,7 @@ export const securityGroupType = defineResourceType<SecurityGroupSnapshot>({
       ref: securityGroupRef(locator.account, locator.region, groupId),
       groupId,
       rules,
+      tags,
     };
   },
   fromConfigItem: securityGroupFromConfigItem,

@@ -26,6 +26,8 @@ export interface SecurityGroupSnapshot extends Snapshot {
   type: typeof SECURITY_GROUP;
   groupId: string;
   rules: SecurityGroupRule[];
+  /** The group's tags, so tag-scoped exceptions can match it; absent from templates. */
+  tags?: Record<string, string>;
 }
 
 // A Map, not an object literal: an input such as "__proto__" must not find Object.prototype.
