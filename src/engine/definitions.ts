@@ -65,6 +65,12 @@ export interface ResourceTypeDefinition<S extends Snapshot = Snapshot> {
   readActions: readonly string[];
   /** Reads the resource's current state; undefined when it no longer exists. */
   collect(clients: AwsClients, locator: ResourceLocator): Promise<S | undefined>;
+  /**
+   * Reads the tags of a snapshot built without them (`collect` skips a call the verdict does
+   * not need); the evaluator calls it only when an exception could match on a tag. Its
+   * actions belong in `readActions`.
+   */
+  readTags?(clients: AwsClients, snapshot: S): Promise<Record<string, string>>;
   /** AWS Config resource types this type reads items of; defaults to `[type]`. */
   configResourceTypes?: readonly string[];
   /** Builds the snapshot from an AWS Config configuration item, without any API call. */

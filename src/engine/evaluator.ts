@@ -424,11 +424,13 @@ export class Evaluator {
       }
       let decision: Decision;
       try {
-        const exception = await this.deps.exceptions?.find(
-          evaluation.violation,
-          snapshot,
-          this.now(),
-        );
+        const exception = this.deps.exceptions
+          ? await this.deps.exceptions.find(
+              evaluation.violation,
+              await this.withTags(snapshot),
+              this.now(),
+            )
+          : undefined;
         decision = exception
           ? {
               ...this.decide(policy, evaluation.violation, options),
@@ -460,6 +462,13 @@ export class Evaluator {
       await this.report({ trigger, resource: snapshot.ref, evaluation, decision, outcome });
     }
     return result;
+  }
+
+  /** The snapshot with its tags, read now if its input left them out (tag-scoped exceptions). */
+  private async withTags(snapshot: Snapshot): Promise<Snapshot> {
+    const type = this.deps.catalog.resourceTypes.get(snapshot.type);
+    if (!type?.readTags || (snapshot as { tags?: unknown }).tags !== undefined) return snapshot;
+    return { ...snapshot, tags: await type.readTags(this.deps.clients, snapshot) } as Snapshot;
   }
 
   private async report(context: ReportContext): Promise<void> {

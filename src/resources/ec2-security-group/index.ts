@@ -145,13 +145,8 @@ export const securityGroupType = defineResourceType<SecurityGroupSnapshot>({
     const groupId = await resolveGroupId(clients, locator);
     if (!groupId) return undefined;
     let rules: SecurityGroupRule[];
-    let tags: Record<string, string>;
     try {
-      // Rules and tags (for tag-scoped exceptions) in parallel: no added latency.
-      [rules, tags] = await Promise.all([
-        readSecurityGroupRules(clients, locator, groupId),
-        readSecurityGroupTags(clients, locator, groupId),
-      ]);
+      rules = await readSecurityGroupRules(clients, locator, groupId);
     } catch (error) {
       // Deleted since the event: nothing left to judge (and nothing to retry).
       if ((error as { name?: string }).name === 'InvalidGroup.NotFound') return undefined;
@@ -162,9 +157,10 @@ export const securityGroupType = defineResourceType<SecurityGroupSnapshot>({
       ref: securityGroupRef(locator.account, locator.region, groupId),
       groupId,
       rules,
-      tags,
     };
   },
+  // Only when an exception could match on a tag: the hot path reads the rules alone.
+  readTags: (clients, snapshot) => readSecurityGroupTags(clients, snapshot.ref, snapshot.groupId),
   fromConfigItem: securityGroupFromConfigItem,
   enumerate: securityGroupEnumerator,
 });
