@@ -8,7 +8,7 @@ import type { AwsClients } from '../aws/clients';
 import { ensureTable } from '../aws/tables';
 import type { OutcomeStatus, TriggerEvent } from '../domain';
 import { documentClient, type TableRef } from '../exceptions/table';
-import type { SweepSummary } from '../sweep/model';
+import type { PolicyOnResource, SweepSummary } from '../sweep/model';
 
 /**
  * The compliance history: one DynamoDB table (`pk`, `sk`, TTL on `ttl`) with
@@ -38,7 +38,7 @@ export const HISTORY_TABLE_ACTIONS = [
   'dynamodb:Query',
 ] as const;
 
-export interface OutcomeRecord {
+export interface OutcomeRecord extends PolicyOnResource {
   /** When Rampart handled it (ISO-8601). */
   time: string;
   /** When the change happened, when known (CloudTrail eventTime). */
@@ -46,12 +46,6 @@ export interface OutcomeRecord {
   source: TriggerEvent['source'];
   eventId: string;
   eventName: string;
-  policy: string;
-  resourceType: string;
-  resourceId: string;
-  arn: string;
-  account: string;
-  region: string;
   status: OutcomeStatus;
   /** Who made the change (principal ARN, else principal id, else identity type). */
   actor?: string;

@@ -2,13 +2,17 @@
 export const FINDING_STATUSES = ['violation', 'excepted', 'reverted', 'failed'] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
-export interface SweepFinding {
+/** One policy on one resource: what a finding and a history outcome are about. */
+export interface PolicyOnResource {
   policy: string;
   resourceType: string;
   resourceId: string;
   arn: string;
   account: string;
   region: string;
+}
+
+export interface SweepFinding extends PolicyOnResource {
   status: FindingStatus;
   message: string;
 }
