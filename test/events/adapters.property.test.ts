@@ -16,7 +16,7 @@ import {
   normaliseProtocol,
   securityGroupType,
 } from '../../src/resources/ec2-security-group';
-import { authorizeIngressEvent } from '../support/cloudtrail';
+import { CLOUDTRAIL_RECORD_FIELDS, authorizeIngressEvent } from '../support/cloudtrail';
 
 /** Runs the whole adapter chain the evaluator runs before any AWS call. */
 function adapt(input: unknown) {
@@ -40,20 +40,6 @@ function expectOnlyMalformed(fn: () => unknown): void {
   }
 }
 
-const FIELDS = [
-  'eventID',
-  'eventName',
-  'eventSource',
-  'eventTime',
-  'awsRegion',
-  'recipientAccountId',
-  'errorCode',
-  'readOnly',
-  'userIdentity',
-  'requestParameters',
-  'responseElements',
-  'sourceIPAddress',
-] as const;
 const SG_EVENTS = Object.keys(securityGroupType.cloudTrail);
 
 describe('event adapters never fail on odd input except with MalformedEventError (property-based)', () => {
@@ -67,7 +53,7 @@ describe('event adapters never fail on odd input except with MalformedEventError
   it('a valid security-group event with one field replaced by anything', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...FIELDS),
+        fc.constantFrom(...CLOUDTRAIL_RECORD_FIELDS),
         fc.oneof(fc.jsonValue(), fc.constant(undefined)),
         fc.constantFrom(...SG_EVENTS),
         (field, value, eventName) => {

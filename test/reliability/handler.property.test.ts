@@ -5,24 +5,11 @@ import { AuditLog, createLogger, type AuditRecord } from '../../src/audit';
 import { AwsClients } from '../../src/aws/clients';
 import { createEvaluatorHandler } from '../../src/handlers/evaluator';
 import { observe } from '../support/bad-input';
-import { authorizeIngressEvent } from '../support/cloudtrail';
+import { CLOUDTRAIL_RECORD_FIELDS, authorizeIngressEvent } from '../support/cloudtrail';
 
 const REGION = 'me-south-1'; // this file's own region in the shared moto server
 
 const ENVELOPE_KEYS = ['id', 'detail-type', 'source', 'account', 'region', 'detail'] as const;
-const DETAIL_KEYS = [
-  'eventID',
-  'eventName',
-  'eventSource',
-  'eventTime',
-  'awsRegion',
-  'recipientAccountId',
-  'errorCode',
-  'readOnly',
-  'userIdentity',
-  'requestParameters',
-  'responseElements',
-] as const;
 
 function validEvent() {
   return authorizeIngressEvent(
@@ -41,7 +28,7 @@ const bodies = fc.oneof(
   fc
     .tuple(fc.constantFrom(...ENVELOPE_KEYS), fc.jsonValue())
     .map(([key, value]) => JSON.stringify({ ...validEvent(), [key]: value })),
-  fc.tuple(fc.constantFrom(...DETAIL_KEYS), fc.jsonValue()).map(([key, value]) => {
+  fc.tuple(fc.constantFrom(...CLOUDTRAIL_RECORD_FIELDS), fc.jsonValue()).map(([key, value]) => {
     const event = validEvent();
     (event.detail as Record<string, unknown>)[key] = value;
     return JSON.stringify(event);

@@ -85,3 +85,19 @@ export function authorizeIngressEvent(
     overrides,
   );
 }
+
+/** The CloudTrail record fields Rampart reads: what property tests corrupt one at a time. */
+export const CLOUDTRAIL_RECORD_FIELDS = [
+  'eventID',
+  'eventName',
+  'eventSource',
+  'eventTime',
+  'awsRegion',
+  'recipientAccountId',
+  'errorCode',
+  'readOnly',
+  'userIdentity',
+  'requestParameters',
+  'responseElements',
+  'sourceIPAddress',
+] as const;
