@@ -27,6 +27,13 @@ import {
 import type { Construct } from 'constructs';
 import type { RampartConfig } from '../src/config';
 import {
+  EVALUATOR_FUNCTION_NAME,
+  EVALUATOR_ROLE_NAME,
+  OWN_SESSION_NAMES,
+  REMEDIATION_ROLE_NAME,
+  SWEEP_FUNCTION_NAME,
+} from '../src/config/own-identity';
+import {
   DIGEST_SCHEDULE_EXPRESSIONS,
   DIGEST_TOPIC_ENV,
   HISTORY_TABLE_ENV,
@@ -49,36 +56,36 @@ import {
   SOURCE_MAP_ENV,
   lambdaCode,
 } from './bundling';
-import { EncryptedQueueTarget, grantKeyUse, grantTableActions, keyPolicy } from './grants';
-import { NAG_SCOPE, acknowledge, acknowledgeWildcardResources } from './nag';
+import { InfraError } from './errors';
+import { crossAccountScope } from './cross-account';
+import {
+  EncryptedQueueTarget,
+  addGrants,
+  fenceOwnPermissions,
+  grantKeyUse,
+  grantTableActions,
+  keyPolicy,
+} from './grants';
+import { NAG_SCOPE, acknowledge, acknowledgeGrantFindings } from './nag';
 import { cloudTrailRules, configChangePattern, watchedResourceTypes } from './event-patterns';
 import {
-  GRANT_WILDCARD_REASON,
   evaluatorActions,
   evaluatorGrants,
   isPolicyEnabled,
   type EvaluatorActions,
 } from './permissions';
 
-export class InfraError extends Error {
-  override readonly name = 'InfraError';
-  constructor(
-    message: string,
-    readonly setting?: string,
-  ) {
-    super(message);
-  }
-}
+export { InfraError };
 
-/** Fixed names: member accounts' trust policies and forwarding rules refer to them. */
-export const EVALUATOR_ROLE_NAME = 'RampartEvaluatorRole';
-export const REMEDIATION_ROLE_NAME = 'RampartRemediationRole';
-export const CENTRAL_BUS_NAME = 'rampart-central';
 /**
- * Named, so that approval deadlines (EventBridge Scheduler) can target the evaluator from its
- * own environment without a circular reference.
+ * Fixed names (src/config/own-identity.ts): member accounts' trust policies and forwarding
+ * rules refer to them, approval deadlines target the evaluator by name without a circular
+ * reference, and the evaluator recognises its own changes by role and session name.
  */
-export const EVALUATOR_FUNCTION_NAME = 'rampart-evaluator';
+export { EVALUATOR_ROLE_NAME, REMEDIATION_ROLE_NAME, EVALUATOR_FUNCTION_NAME, SWEEP_FUNCTION_NAME };
+export const CENTRAL_BUS_NAME = 'rampart-central';
+/** The evaluator role's permissions boundary (a managed policy of this name). */
+export const EVALUATOR_BOUNDARY_NAME = 'RampartEvaluatorBoundary';
 /** Approval deadlines live in their own schedule group, so the grants are scoped to it. */
 export const SCHEDULE_GROUP_NAME = 'rampart';
 export const METRIC_NAMESPACE = 'Rampart';
@@ -115,6 +122,8 @@ export class RampartCentralStack extends Stack {
    */
   private readonly runtimeEnvironment: Record<string, string> = {};
   private readonly config: RampartConfig;
+  /** Rampart's other roles in this account: out of the evaluator's reach like its own. */
+  private readonly otherRoles: iam.Role[] = [];
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -164,28 +173,11 @@ export class RampartCentralStack extends Stack {
       description:
         'Rampart evaluator: reads declared state, writes only what enabled remediators declare',
     });
-    for (const grant of evaluatorGrants(actions, {
-      partition: Aws.PARTITION,
-      account: Aws.ACCOUNT_ID,
-    })) {
-      evaluatorRole.addToPolicy(
-        new iam.PolicyStatement({
-          sid: grant.sid,
-          actions: grant.actions,
-          resources: grant.resources,
-        }),
-      );
-    }
-    evaluatorRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'AssumeMemberRemediationRole',
-        actions: ['sts:AssumeRole'],
-        resources: [`arn:${Aws.PARTITION}:iam::*:role/${REMEDIATION_ROLE_NAME}`],
-        ...(deployment.organizationId
-          ? { conditions: { StringEquals: { 'aws:ResourceOrgID': deployment.organizationId } } }
-          : {}),
-      }),
+    addGrants(
+      evaluatorRole,
+      evaluatorGrants(actions, { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID }),
     );
+    this.grantAssumeMemberRoles(evaluatorRole);
 
     const evaluatorLogs = new logs.LogGroup(this, 'EvaluatorLogs', {
       retention: logs.RetentionDays.ONE_YEAR,
@@ -304,6 +296,7 @@ export class RampartCentralStack extends Stack {
       }),
       description: 'Lets EventBridge Scheduler invoke the evaluator when an approval deadline ends',
     });
+    this.otherRoles.push(schedulerRole);
     schedulerRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'InvokeEvaluatorAtDeadline',
@@ -386,6 +379,7 @@ export class RampartCentralStack extends Stack {
       });
     this.sweep = this.scheduledFunction('Sweep', {
       entry: SWEEP_ENTRY,
+      functionName: SWEEP_FUNCTION_NAME,
       description: 'Rampart sweep: every enabled policy over every watched resource (drift)',
       role: evaluatorRole,
       // A sweep covers accounts × regions × types; Lambda's ceiling is the bound.
@@ -404,6 +398,7 @@ export class RampartCentralStack extends Stack {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Rampart digest: reads the history and exception decisions, posts the digest',
     });
+    this.otherRoles.push(digestRole);
     const digestTopic = new sns.Topic(this, 'DigestTopic', {
       displayName: 'Rampart compliance digest',
       masterKey: key,
@@ -459,6 +454,40 @@ export class RampartCentralStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
 
     this.acknowledgeJustifiedFindings(evaluatorRole, actions);
+    // Last, so that the boundary's document holds every statement the role was given.
+    fenceOwnPermissions(evaluatorRole, {
+      boundaryName: EVALUATOR_BOUNDARY_NAME,
+      ownRoleArns: [
+        `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${EVALUATOR_ROLE_NAME}`,
+        `arn:${Aws.PARTITION}:iam::*:role/${REMEDIATION_ROLE_NAME}`,
+        ...this.otherRoles.map((r) => r.roleArn),
+      ],
+    });
+  }
+
+  /**
+   * Member roles may be assumed only inside the organization, or in the accounts listed in
+   * the configuration; a single-account deployment gets no sts:AssumeRole at all.
+   */
+  private grantAssumeMemberRoles(evaluatorRole: iam.Role): void {
+    const reach = crossAccountScope(this.config);
+    if (reach.kind === 'single-account') return;
+    evaluatorRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeMemberRemediationRole',
+        actions: ['sts:AssumeRole'],
+        ...(reach.kind === 'organization'
+          ? {
+              resources: [`arn:${Aws.PARTITION}:iam::*:role/${REMEDIATION_ROLE_NAME}`],
+              conditions: { StringEquals: { 'aws:ResourceOrgID': reach.organizationId } },
+            }
+          : {
+              resources: reach.accounts.map(
+                (a) => `arn:${Aws.PARTITION}:iam::${a}:role/${REMEDIATION_ROLE_NAME}`,
+              ),
+            }),
+      }),
+    );
   }
 
   private addSlack(inputs: {
@@ -494,6 +523,7 @@ export class RampartCentralStack extends Stack {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Rampart Slack app: exceptions table, deadline cancellation, Revert now',
     });
+    this.otherRoles.push(slackRole);
     slackLogs.grantWrite(slackRole);
     const slack = new lambda.Function(this, 'Slack', {
       role: slackRole,
@@ -551,7 +581,15 @@ export class RampartCentralStack extends Stack {
     // Slack authenticates with its request signature, which the handler verifies on every call.
     const url = slack.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
     this.addRuntimeEnvironment(SLACK_SECRET_ENV, secret.secretArn);
-    secret.grantRead(this.evaluator);
+    // On the role, not through the key policy (which grantRead would edit): the key must not
+    // depend on the evaluator role, whose boundary depends on the key's queues.
+    this.evaluator.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadSlackCredentials',
+        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        resources: [secret.secretArn],
+      }),
+    );
     new CfnOutput(this, 'SlackRequestUrl', { value: `${url.url}slack/events` });
     return secret;
   }
@@ -561,6 +599,7 @@ export class RampartCentralStack extends Stack {
     id: string,
     props: {
       entry: string;
+      functionName?: string;
       description: string;
       role: iam.IRole;
       timeout: Duration;
@@ -575,6 +614,7 @@ export class RampartCentralStack extends Stack {
     });
     logGroup.grantWrite(props.role);
     return new lambda.Function(this, id, {
+      ...(props.functionName ? { functionName: props.functionName } : {}),
       description: props.description,
       code: lambdaCode(props.entry),
       handler: HANDLER,
@@ -690,14 +730,10 @@ export class RampartCentralStack extends Stack {
 
   /** Every finding left is deliberate; each carries its reason. */
   private acknowledgeJustifiedFindings(evaluatorRole: iam.Role, actions: EvaluatorActions): void {
-    acknowledgeWildcardResources(
-      evaluatorRole,
-      evaluatorGrants(actions, NAG_SCOPE),
-      GRANT_WILDCARD_REASON,
-    );
+    acknowledgeGrantFindings(evaluatorRole, evaluatorGrants(actions, NAG_SCOPE));
     acknowledge(
       evaluatorRole,
-      'The evaluator assumes RampartRemediationRole in member accounts it does not know at deploy time (limited to the organization with aws:ResourceOrgID when deployment.organizationId is set).',
+      'RampartRemediationRole in every account: the target of an explicit Deny of every permission-changing IAM action, and (with deployment.organizationId) of sts:AssumeRole limited to the organization by aws:ResourceOrgID, since member accounts are not known at deploy time.',
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${REMEDIATION_ROLE_NAME}]`,
     );
   }

@@ -32,8 +32,25 @@ export interface ServiceRule {
   pattern: EventPattern;
 }
 
+/**
+ * The EventBridge `source` of a service's CloudTrail events: `aws.<service>`. AWS reserves
+ * `aws.*` for its own services (PutEvents refuses it), so pinning it means an event a caller
+ * sent with PutEvents, however CloudTrail-like its detail, never matches.
+ */
+export function awsSourceOf(eventSource: string): string {
+  const service = /^([a-z0-9-]+)\.amazonaws\.com$/.exec(eventSource)?.[1];
+  if (!service) {
+    throw new EventPatternError(
+      `eventSource ${JSON.stringify(eventSource)} is not <service>.amazonaws.com`,
+      eventSource,
+    );
+  }
+  return `aws.${service}`;
+}
+
 function cloudTrailPattern(eventSource: string, eventNames: string[]): EventPattern {
   return {
+    source: [awsSourceOf(eventSource)],
     'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
     detail: {
       eventSource: [eventSource],

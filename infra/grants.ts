@@ -1,5 +1,48 @@
 import { Aws, aws_dynamodb as dynamodb, aws_events as events, aws_iam as iam } from 'aws-cdk-lib';
 import type { aws_kms as kms, aws_sqs as sqs } from 'aws-cdk-lib';
+import { ownPermissionsFence, type PolicyGrant } from './permissions';
+
+/** Adds derived grants (src: infra/permissions.ts) to a role's policy, one statement each. */
+export function addGrants(role: iam.Role, grants: readonly PolicyGrant[]): void {
+  for (const grant of grants) {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: grant.sid,
+        effect: grant.effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
+        actions: grant.actions,
+        resources: grant.resources,
+        ...(grant.conditions
+          ? { conditions: grant.conditions as Record<string, Record<string, unknown>> }
+          : {}),
+      }),
+    );
+  }
+}
+
+/**
+ * Fences a role that may write IAM: an explicit Deny of every permission-changing IAM
+ * action on Rampart's own roles and on its boundary, and a permissions boundary that allows
+ * no more than the role's own policy (the same document, so the two never drift). Whatever
+ * is attached to the role later, it cannot exceed the boundary or touch Rampart itself.
+ * Call once the role's statements are added (later ones land in the shared document too).
+ */
+export function fenceOwnPermissions(
+  role: iam.Role,
+  props: { boundaryName: string; ownRoleArns: string[] },
+): iam.ManagedPolicy {
+  // Built from the name, not the construct's ARN: the document cannot refer to itself.
+  const boundaryArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:policy/${props.boundaryName}`;
+  addGrants(role, ownPermissionsFence(props.ownRoleArns, [boundaryArn]));
+  const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy;
+  // A child of the role, so the findings acknowledged for its grants cover their copy here.
+  const boundary = new iam.ManagedPolicy(role, 'Boundary', {
+    managedPolicyName: props.boundaryName,
+    description: `Permissions boundary of ${role.node.id}: its own declared grants, never Rampart's own roles`,
+    document: policy.document,
+  });
+  iam.PermissionsBoundary.of(role).apply(boundary);
+  return boundary;
+}
 
 /**
  * Grants written out action by action. CDK's grant helpers add wildcard actions

@@ -14,15 +14,20 @@ import type { Construct } from 'constructs';
 import type { RampartConfig } from '../src/config';
 import type { Catalog } from '../src/engine/catalog';
 import { DEAD_LETTER_TAG } from '../src/resources/sqs-queue';
-import { CENTRAL_BUS_NAME, EVALUATOR_ROLE_NAME, REMEDIATION_ROLE_NAME } from './central-stack';
-import { cloudTrailRules, configChangePattern, watchedResourceTypes } from './event-patterns';
-import { NAG_SCOPE, acknowledge, acknowledgeWildcardResources } from './nag';
 import {
-  GRANT_WILDCARD_REASON,
-  evaluatorActions,
-  evaluatorGrants,
-  isPolicyEnabled,
-} from './permissions';
+  EVALUATOR_ROLE_NAME,
+  OWN_SESSION_NAMES,
+  REMEDIATION_ROLE_NAME,
+} from '../src/config/own-identity';
+import { CENTRAL_BUS_NAME } from './central-stack';
+import { crossAccountScope } from './cross-account';
+import { cloudTrailRules, configChangePattern, watchedResourceTypes } from './event-patterns';
+import { addGrants, fenceOwnPermissions } from './grants';
+import { NAG_SCOPE, acknowledge, acknowledgeGrantFindings } from './nag';
+import { evaluatorActions, evaluatorGrants, isPolicyEnabled } from './permissions';
+
+/** The member role's permissions boundary (a managed policy of this name in each member). */
+export const REMEDIATION_BOUNDARY_NAME = 'RampartRemediationBoundary';
 
 export interface MemberStackProps extends StackProps {
   catalog: Catalog;
@@ -50,32 +55,34 @@ export class RampartMemberRoleStack extends Stack {
   constructor(scope: Construct, id: string, props: MemberStackProps) {
     super(scope, id, props);
     const central = centralAccountParameter(this, props.config);
+    const reach = crossAccountScope(props.config);
+    // Only the central evaluator role, only under the session names Rampart's functions use
+    // (so a human who got hold of that role is still not "Rampart" here), only from inside the
+    // organization when there is one.
+    const evaluator = new iam.ArnPrincipal(
+      `arn:${Aws.PARTITION}:iam::${central.valueAsString}:role/${EVALUATOR_ROLE_NAME}`,
+    ).withConditions({
+      StringEquals: {
+        'sts:RoleSessionName': [...OWN_SESSION_NAMES],
+        ...(reach.kind === 'organization' ? { 'aws:PrincipalOrgID': reach.organizationId } : {}),
+      },
+    });
     this.role = new iam.Role(this, 'RemediationRole', {
       roleName: REMEDIATION_ROLE_NAME,
       description: 'Assumed by the Rampart evaluator of the central account, and by nothing else',
-      assumedBy: new iam.ArnPrincipal(
-        `arn:${Aws.PARTITION}:iam::${central.valueAsString}:role/${EVALUATOR_ROLE_NAME}`,
-      ),
+      assumedBy: evaluator,
       maxSessionDuration: Duration.hours(1),
     });
     const actions = evaluatorActions(props.catalog, props.config);
-    acknowledgeWildcardResources(
+    acknowledgeGrantFindings(this.role, evaluatorGrants(actions, NAG_SCOPE));
+    addGrants(
       this.role,
-      evaluatorGrants(actions, NAG_SCOPE),
-      GRANT_WILDCARD_REASON,
+      evaluatorGrants(actions, { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID }),
     );
-    for (const grant of evaluatorGrants(actions, {
-      partition: Aws.PARTITION,
-      account: Aws.ACCOUNT_ID,
-    })) {
-      this.role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: grant.sid,
-          actions: grant.actions,
-          resources: grant.resources,
-        }),
-      );
-    }
+    fenceOwnPermissions(this.role, {
+      boundaryName: REMEDIATION_BOUNDARY_NAME,
+      ownRoleArns: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${REMEDIATION_ROLE_NAME}`],
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { READ_WILDCARD_REASON, WRITE_SCOPES, type PolicyGrant } from './permissions';
 
 /**
  * Acknowledges cdk-nag findings on a construct and everything under it, each with its
@@ -13,14 +14,23 @@ export function acknowledge(scope: IConstruct, reason: string, ...ids: string[])
 export const NAG_SCOPE = { partition: '<AWS::Partition>', account: '<AWS::AccountId>' };
 
 /**
- * Acknowledges the wildcard-resource findings (IAM5) of grants derived from declarations:
- * reads AWS does not scope, and writes scoped to every resource of a service in the account.
+ * Acknowledges the wildcard-resource findings (IAM5) of grants derived from declarations,
+ * each with its own reason: reads on `*` (AWS does not scope describe/list/get), and every
+ * write's account-wide ARN pattern with the reason its service's scope declares. A write
+ * without a declared scope never gets here: building its grant fails first.
  */
-export function acknowledgeWildcardResources(
-  scope: IConstruct,
-  grants: readonly { resources: readonly string[] }[],
-  reason: string,
-): void {
-  const resources = new Set(grants.flatMap((g) => g.resources).filter((r) => r.includes('*')));
-  acknowledge(scope, reason, ...[...resources].map((r) => `AwsSolutions-IAM5[Resource::${r}]`));
+export function acknowledgeGrantFindings(scope: IConstruct, grants: readonly PolicyGrant[]): void {
+  const reasons = new Map<string, string>();
+  for (const grant of grants) {
+    if (grant.effect === 'Deny') continue;
+    for (const resource of grant.resources.filter((r) => r.includes('*'))) {
+      const service = grant.actions[0]!.split(':')[0]!;
+      const reason = resource === '*' ? READ_WILDCARD_REASON : WRITE_SCOPES[service]?.reason;
+      if (!reason) continue; // unreachable: evaluatorGrants refuses writes without a scope
+      reasons.set(resource, reason);
+    }
+  }
+  for (const [resource, reason] of reasons) {
+    acknowledge(scope, reason, `AwsSolutions-IAM5[Resource::${resource}]`);
+  }
 }

@@ -2,7 +2,7 @@ import type { RampartConfig } from '../src/config';
 import type { Mode } from '../src/domain';
 import type { Catalog } from '../src/engine/catalog';
 import { CONFIG_INPUT_READ_ACTIONS } from '../src/engine/config-input';
-import type { AnyPolicy } from '../src/engine/definitions';
+import type { AnyPolicy, IamCondition } from '../src/engine/definitions';
 import { AGGREGATOR_READ_ACTIONS } from '../src/sweep/aggregator';
 
 /**
@@ -27,9 +27,13 @@ export function isPolicyEnabled(config: RampartConfig): (policy: AnyPolicy) => b
   return (policy) => config.policies[policy.id]?.enabled ?? false;
 }
 
+export type { IamCondition };
+
 export interface EvaluatorActions {
   read: string[];
   write: string[];
+  /** Conditions declared by the remediators for some of their actions (e.g. kms:CreateGrant). */
+  conditions: Record<string, IamCondition>;
 }
 
 const ACTION = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
@@ -50,6 +54,7 @@ function checked(actions: Iterable<string>): string[] {
 export function evaluatorActions(catalog: Catalog, config: RampartConfig): EvaluatorActions {
   const read = new Set<string>();
   const write = new Set<string>();
+  const conditions: Record<string, IamCondition> = {};
   const enabled = isPolicyEnabled(config);
   for (const policy of catalog.policies.values()) {
     if (!enabled(policy)) continue;
@@ -65,13 +70,27 @@ export function evaluatorActions(catalog: Catalog, config: RampartConfig): Evalu
     }
     for (const action of remediator.iamActions.read) read.add(action);
     for (const action of remediator.iamActions.write) write.add(action);
+    for (const [action, condition] of Object.entries(remediator.iamConditions ?? {})) {
+      const known = conditions[action];
+      if (known && JSON.stringify(known) !== JSON.stringify(condition)) {
+        throw new PermissionError(
+          `remediator ${remediator.id} declares another condition for ${action} than an earlier remediator; one action is granted under one condition`,
+          action,
+        );
+      }
+      conditions[action] = condition;
+    }
   }
   // Oversized Config items are read back from Config in the resource's account.
   if (read.size > 0) for (const action of CONFIG_INPUT_READ_ACTIONS) read.add(action);
   if (config.compliance.sweep.aggregator) {
     for (const action of AGGREGATOR_READ_ACTIONS) read.add(action);
   }
-  return { read: checked(read), write: checked(write) };
+  const writes = checked(write);
+  for (const action of Object.keys(conditions)) {
+    if (!writes.includes(action)) delete conditions[action]; // its remediator is not in use
+  }
+  return { read: checked(read), write: writes, conditions };
 }
 
 /** The IAM service prefixes of a list of actions (`ec2:RevokeSecurityGroupIngress` → `ec2`). */
@@ -80,38 +99,109 @@ export function servicesOf(actions: readonly string[]): string[] {
 }
 
 /**
- * ARNs that cover a service's resources in one account, for services whose write APIs
- * support resource-level permissions. Actions of other services (and the describe/list
- * reads, which AWS does not scope) are granted on `*` resources.
+ * Where a service's write actions may act, per account: ARN patterns the service supports
+ * resource-level permissions for (the resource name is a wildcard, since targets are found at
+ * run time), each with the reason cdk-nag is told. A write of a service missing here is an
+ * error when the grants are built (synth), never a grant on `*`.
  */
-const ACCOUNT_SCOPED_RESOURCES: Record<string, (partition: string, account: string) => string[]> = {
-  ec2: (p, a) => [`arn:${p}:ec2:*:${a}:security-group/*`],
-  sqs: (p, a) => [`arn:${p}:sqs:*:${a}:*`],
-  sns: (p, a) => [`arn:${p}:sns:*:${a}:*`],
-  dynamodb: (p, a) => [`arn:${p}:dynamodb:*:${a}:table/*`],
-  lambda: (p, a) => [`arn:${p}:lambda:*:${a}:function:*`],
-  events: (p, a) => [`arn:${p}:events:*:${a}:rule/*`],
-  iam: (p, a) => [
-    `arn:${p}:iam::${a}:user/*`,
-    `arn:${p}:iam::${a}:role/*`,
-    `arn:${p}:iam::${a}:group/*`,
-    `arn:${p}:iam::${a}:policy/*`,
-  ],
-  rds: (p, a) => [`arn:${p}:rds:*:${a}:*`],
+export const WRITE_SCOPES: Readonly<
+  Record<string, { arns: (partition: string, account: string) => string[]; reason: string }>
+> = {
+  ec2: {
+    arns: (p, a) => [`arn:${p}:ec2:*:${a}:security-group/*`],
+    reason:
+      'Security-group writes: any group of this account, found at run time by event or sweep.',
+  },
+  sqs: {
+    arns: (p, a) => [`arn:${p}:sqs:*:${a}:*`],
+    reason:
+      "Queue writes: the violating queue's RedrivePolicy, and dead-letter queues Rampart creates (named per source at run time).",
+  },
+  sns: {
+    arns: (p, a) => [`arn:${p}:sns:*:${a}:*`],
+    reason: 'Subscription writes: any subscription of this account, found at run time.',
+  },
+  dynamodb: {
+    arns: (p, a) => [`arn:${p}:dynamodb:*:${a}:table/*`],
+    reason: 'Table writes: any table of this account, found at run time.',
+  },
+  kms: {
+    arns: (p, a) => [`arn:${p}:kms:*:${a}:key/*`],
+    reason:
+      "Grants for a table's KMS key, only for an AWS resource through DynamoDB (kms:GrantIsForAWSResource, kms:ViaService).",
+  },
+  lambda: {
+    arns: (p, a) => [`arn:${p}:lambda:*:${a}:function:*`],
+    reason: 'Function writes: any function of this account, found at run time.',
+  },
+  events: {
+    arns: (p, a) => [`arn:${p}:events:*:${a}:rule/*`],
+    reason: 'Rule target writes: any rule of this account, found at run time.',
+  },
+  iam: {
+    arns: (p, a) => [
+      `arn:${p}:iam::${a}:user/*`,
+      `arn:${p}:iam::${a}:role/*`,
+      `arn:${p}:iam::${a}:group/*`,
+      `arn:${p}:iam::${a}:policy/*`,
+    ],
+    reason:
+      "Removing admin access from any principal of this account; Rampart's own roles and boundary are excluded by an explicit Deny and the permissions boundary.",
+  },
+  rds: {
+    arns: (p, a) => [`arn:${p}:rds:*:${a}:*`],
+    reason: 'Database writes: any instance or cluster of this account, found at run time.',
+  },
 };
 
-export const GRANT_WILDCARD_REASON =
-  "Describe/List/Get reads have no resource-level permissions in AWS, so they take `*`; remediation writes are scoped to this account's resources of the service (wildcard on the resource name only, since targets are found at run time).";
+export const READ_WILDCARD_REASON =
+  'Describe/List/Get reads have no resource-level permissions in AWS, so they take `*`; no write is ever granted on `*`.';
 
 export interface PolicyGrant {
   sid: string;
+  effect?: 'Allow' | 'Deny';
   actions: string[];
   resources: string[];
+  conditions?: IamCondition;
+}
+
+/**
+ * IAM actions that change what a role or policy allows. Rampart's own roles and its
+ * permissions boundary are denied all of them, whatever else is granted, so Rampart can
+ * never widen (or unfence) its own permissions.
+ */
+export const PERMISSION_CHANGING_ACTIONS = {
+  role: [
+    'iam:AttachRolePolicy',
+    'iam:DeleteRole',
+    'iam:DeleteRolePermissionsBoundary',
+    'iam:DeleteRolePolicy',
+    'iam:DetachRolePolicy',
+    'iam:PutRolePermissionsBoundary',
+    'iam:PutRolePolicy',
+    'iam:TagRole',
+    'iam:UntagRole',
+    'iam:UpdateAssumeRolePolicy',
+    'iam:UpdateRole',
+  ],
+  policy: [
+    'iam:CreatePolicyVersion',
+    'iam:DeletePolicy',
+    'iam:DeletePolicyVersion',
+    'iam:SetDefaultPolicyVersion',
+    'iam:TagPolicy',
+    'iam:UntagPolicy',
+  ],
+} as const;
+
+function serviceSid(service: string): string {
+  return service.replace(/[^A-Za-z0-9]/g, '').replace(/^./, (c) => c.toUpperCase());
 }
 
 /**
  * Grants for a role acting in one account: reads on `*` (describe/list/get are not
- * resource-scoped by AWS), writes scoped to the account's resources where the service allows.
+ * resource-scoped by AWS), writes on the service's declared scope, each conditioned action
+ * in a statement of its own.
  */
 export function evaluatorGrants(
   actions: EvaluatorActions,
@@ -122,13 +212,45 @@ export function evaluatorGrants(
     grants.push({ sid: 'ReadDeclaredState', actions: actions.read, resources: ['*'] });
   }
   for (const service of servicesOf(actions.write)) {
+    const scoped = WRITE_SCOPES[service];
+    if (!scoped) {
+      throw new PermissionError(
+        `write actions of service ${service} (${actions.write.filter((a) => a.startsWith(`${service}:`)).join(', ')}) have no resource scope: declare one in WRITE_SCOPES (infra/permissions.ts); Rampart never grants a write on "*"`,
+        actions.write.find((a) => a.startsWith(`${service}:`)),
+      );
+    }
+    const resources = scoped.arns(scope.partition, scope.account);
     const serviceActions = actions.write.filter((a) => a.startsWith(`${service}:`));
-    const scoped = ACCOUNT_SCOPED_RESOURCES[service];
-    grants.push({
-      sid: `Remediate${service.replace(/[^A-Za-z0-9]/g, '').replace(/^./, (c) => c.toUpperCase())}`,
-      actions: serviceActions,
-      resources: scoped ? scoped(scope.partition, scope.account) : ['*'],
-    });
+    const plain = serviceActions.filter((a) => !actions.conditions[a]);
+    if (plain.length > 0) {
+      grants.push({ sid: `Remediate${serviceSid(service)}`, actions: plain, resources });
+    }
+    for (const action of serviceActions.filter((a) => actions.conditions[a])) {
+      grants.push({
+        sid: `Remediate${serviceSid(action.split(':')[1]!)}`,
+        actions: [action],
+        resources,
+        conditions: actions.conditions[action]!,
+      });
+    }
   }
   return grants;
+}
+
+/** The explicit Deny that keeps Rampart's roles and boundary out of its own reach. */
+export function ownPermissionsFence(ownRoleArns: string[], boundaryArns: string[]): PolicyGrant[] {
+  return [
+    {
+      sid: 'NeverChangeRampartRoles',
+      effect: 'Deny',
+      actions: [...PERMISSION_CHANGING_ACTIONS.role],
+      resources: ownRoleArns,
+    },
+    {
+      sid: 'NeverChangeRampartBoundary',
+      effect: 'Deny',
+      actions: [...PERMISSION_CHANGING_ACTIONS.policy],
+      resources: boundaryArns,
+    },
+  ];
 }

@@ -17,8 +17,16 @@ export const dynamodbEnableKms = defineRemediator<DynamoDbTableSnapshot>({
   description: 'Switches a DynamoDB table to KMS encryption (UpdateTable SSESpecification).',
   resourceType: DYNAMODB_TABLE,
   iamActions: {
-    read: ['dynamodb:DescribeTable'],
-    write: ['dynamodb:UpdateTable', 'kms:CreateGrant', 'kms:DescribeKey'],
+    read: ['dynamodb:DescribeTable', 'kms:DescribeKey'],
+    write: ['dynamodb:UpdateTable', 'kms:CreateGrant'],
+  },
+  // DynamoDB creates the key's grant on the caller's behalf: only that, never a grant for a
+  // principal of Rampart's choosing.
+  iamConditions: {
+    'kms:CreateGrant': {
+      Bool: { 'kms:GrantIsForAWSResource': 'true' },
+      StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' },
+    },
   },
   remediate: ({ clients, snapshot, violation }) =>
     guarded(snapshot.sse, async (changes) => {

@@ -1,18 +1,14 @@
-import { GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   LambdaClient,
   PutFunctionEventInvokeConfigCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import type { AwsClients } from '../src/aws/clients';
 import { defineRemediator } from '../src/engine/definitions';
-import { isAwsError } from '../src/resources/shared';
 import {
   LAMBDA_FUNCTION,
   readFunction,
   type LambdaFunctionSnapshot,
 } from '../src/resources/lambda-function';
-import { decodePolicyDocument, iamClient } from '../src/resources/iam-principal';
 import { ensureDeadLetterQueue } from './support/dead-letter-queue';
 import { guarded, resourceGone, verificationFailed } from './support/guarded';
 
@@ -21,65 +17,32 @@ const failureTargetOf = (fn: LambdaFunctionSnapshot | undefined) => ({
   onFailure: fn?.eventInvokeConfig?.onFailure,
 });
 
-/** The inline policy that lets the execution role send to the queue (one per queue). */
-async function grantSend(
-  clients: AwsClients,
-  scope: { account: string; region: string },
-  roleArn: string,
-  queueArn: string,
-): Promise<string | undefined> {
-  const roleName = roleArn.split('/').pop()!;
-  const policyName = `rampart-send-to-${queueArn.split(':').pop()!}`.slice(0, 128);
-  const document = {
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }],
-  };
-  const iam = iamClient(clients, scope);
-  try {
-    const existing = await iam.send(
-      new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }),
-    );
-    if (
-      JSON.stringify(decodePolicyDocument(existing.PolicyDocument)) === JSON.stringify(document)
-    ) {
-      return undefined;
-    }
-  } catch (error) {
-    if (!isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException')) throw error;
-  }
-  await iam.send(
-    new PutRolePolicyCommand({
-      RoleName: roleName,
-      PolicyName: policyName,
-      PolicyDocument: JSON.stringify(document),
-    }),
-  );
-  return `granted sqs:SendMessage on ${queueArn} to role ${roleName} (inline policy ${policyName})`;
-}
-
 /**
- * Gives a function somewhere to put failed asynchronous events: a designated queue or
- * `<function>-dlq`, sendable by its execution role, set as the on-failure destination
- * (AWS's recommended successor to DeadLetterConfig) or, by parameter, as DeadLetterConfig.
- * The existing event invoke config (retries, max age, on-success) is kept.
+ * Gives a function somewhere to put failed asynchronous events: a designated queue, or a
+ * queue Rampart creates for this function (`<function>-dlq`, or a unique name when that one
+ * belongs to someone else) whose queue policy lets the function's execution role send (same
+ * account: no IAM write at all), set as the on-failure destination (AWS's recommended
+ * successor to DeadLetterConfig) or, by parameter, as DeadLetterConfig. A designated queue
+ * is its owner's: Rampart never edits its policy (its owner allows the senders). The
+ * existing event invoke config (retries, max age, on-success) is kept.
  */
 export const lambdaAddFailureDestination = defineRemediator<LambdaFunctionSnapshot>({
   id: 'lambda-add-failure-destination',
   description:
-    'Ensures a DLQ (designated or <function>-dlq), lets the execution role send to it, and sets it as on-failure destination.',
+    'Ensures a DLQ (designated, or one Rampart creates for the function with a queue policy for its execution role) and sets it as on-failure destination.',
   resourceType: LAMBDA_FUNCTION,
   iamActions: {
     read: [
       'lambda:GetFunctionConfiguration',
       'lambda:GetFunctionEventInvokeConfig',
-      'iam:GetRolePolicy',
       'sqs:GetQueueUrl',
       'sqs:GetQueueAttributes',
+      'sqs:ListQueueTags',
     ],
     write: [
       'sqs:CreateQueue',
       'sqs:TagQueue',
-      'iam:PutRolePolicy',
+      'sqs:SetQueueAttributes',
       'lambda:PutFunctionEventInvokeConfig',
       'lambda:UpdateFunctionConfiguration',
     ],
@@ -101,13 +64,10 @@ export const lambdaAddFailureDestination = defineRemediator<LambdaFunctionSnapsh
           baseName: current.functionName,
           fifo: false, // Lambda destinations and DLQs must be standard queues
           deadLetterFor: current.functionArn,
+          ...(current.role ? { allowSend: { roleArn: current.role } } : {}),
         });
         changes.push(...dlq.changes);
         queueArn = dlq.arn;
-      }
-      if (current.role) {
-        const granted = await grantSend(clients, snapshot.ref, current.role, queueArn);
-        if (granted) changes.push(granted);
       }
       const lambda = clients.get(LambdaClient, snapshot.ref);
       if (violation.remedy?.useDeadLetterConfig === true) {

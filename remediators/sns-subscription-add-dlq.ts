@@ -18,7 +18,12 @@ export const snsSubscriptionAddDlq = defineRemediator<SnsSubscriptionSnapshot>({
     'Ensures <topic>-dlq with a queue policy for the topic and sets the subscription RedrivePolicy.',
   resourceType: SNS_SUBSCRIPTION,
   iamActions: {
-    read: ['sns:GetSubscriptionAttributes', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes'],
+    read: [
+      'sns:GetSubscriptionAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:GetQueueAttributes',
+      'sqs:ListQueueTags',
+    ],
     write: [
       'sqs:CreateQueue',
       'sqs:TagQueue',

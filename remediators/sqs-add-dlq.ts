@@ -42,7 +42,6 @@ export const sqsAddDlq = defineRemediator<SqsQueueSnapshot>({
         encryption: {
           kmsMasterKeyId: current.kmsMasterKeyId,
           kmsDataKeyReusePeriodSeconds: current.kmsDataKeyReusePeriodSeconds,
-          sqsManagedSse: current.sqsManagedSse,
         },
         deadLetterFor: current.queueArn,
       });

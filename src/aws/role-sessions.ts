@@ -2,6 +2,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { partitionOf } from '../domain';
 import { errorMessage } from '../errors';
+import { ownSessionName } from '../config/own-identity';
 
 /** A role in a target account could not be assumed; nothing is done in that account. */
 export class AssumeRoleError extends Error {
@@ -101,7 +102,7 @@ export class RoleSessions {
       out = await this.sts.send(
         new AssumeRoleCommand({
           RoleArn: roleArn,
-          RoleSessionName: this.options.sessionName ?? 'rampart-evaluator',
+          RoleSessionName: this.options.sessionName ?? ownSessionName(),
           DurationSeconds: this.options.durationSeconds ?? 3600,
         }),
       );

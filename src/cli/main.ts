@@ -56,7 +56,10 @@ async function handleCommand(
   }
   const rampart = createRampart({ configPath: opts.config, logStream: process.stderr });
   try {
-    const result = await rampart.evaluator.handleEvent(event, { dryRun: opts.dryRun });
+    const result = await rampart.evaluator.handleEvent(event, {
+      dryRun: opts.dryRun,
+      trustBareRecords: true,
+    });
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return needsRetry(result) ? EXIT.problem : EXIT.ok;
   } finally {

@@ -7,6 +7,14 @@ import type { Catalog } from '../engine/catalog';
 import { slackConfigSchema, type SlackConfig } from './slack';
 import { complianceSchema, complianceSettings, type ComplianceSettings } from './compliance';
 import { reliabilitySchema, reliabilitySettings, type ReliabilitySettings } from './reliability';
+import {
+  EVALUATOR_ROLE_NAME,
+  OWN_SESSION_NAMES,
+  REMEDIATION_ROLE_NAME,
+  ROLE_ARN_PATTERN,
+  ROLE_NAME_PATTERN,
+  SESSION_NAME_PATTERN,
+} from './own-identity';
 import { deploymentSchema, deploymentSettings, type DeploymentSettings } from './deployment';
 
 export class ConfigError extends Error {
@@ -28,8 +36,12 @@ export interface PolicySettings {
 }
 
 export interface RampartConfig {
-  /** Events caused by these principals are Rampart's own changes and are ignored. */
-  ownRole: { arns: string[]; namePrefixes: string[] };
+  /**
+   * Rampart's own identities, whose changes are ignored: a role named exactly in `roleNames`
+   * (in the event's own account) or listed in `arns`, used under a session name in
+   * `sessionNames` (src/engine/own-change.ts).
+   */
+  ownRole: { roleNames: string[]; arns: string[]; sessionNames: string[] };
   /** Every catalog policy, with defaults filled in. */
   policies: Record<string, PolicySettings>;
   /** Slack notices and exception approvals; absent when Slack is not configured. */
@@ -43,7 +55,7 @@ export interface RampartConfig {
 }
 
 export const CONFIG_FILE = 'rampart.config.yaml';
-export const DEFAULT_OWN_ROLE_PREFIXES = ['RampartRemediationRole', 'RampartEvaluatorRole'];
+export const DEFAULT_OWN_ROLE_NAMES = [EVALUATOR_ROLE_NAME, REMEDIATION_ROLE_NAME];
 
 function configSchema(catalog: Catalog) {
   const policyShape: Record<string, z.ZodType> = {};
@@ -60,10 +72,37 @@ function configSchema(catalog: Catalog) {
     version: z.literal(1).optional(),
     ownRole: z
       .strictObject({
-        arns: z
-          .array(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/, 'expected an IAM role ARN'))
+        roleNames: z
+          .array(
+            z
+              .string()
+              .regex(
+                ROLE_NAME_PATTERN,
+                'expected an exact IAM role name (letters, digits and +=,.@_-; no wildcards)',
+              ),
+          )
           .optional(),
-        namePrefixes: z.array(z.string().min(1)).optional(),
+        arns: z
+          .array(
+            z
+              .string()
+              .regex(
+                ROLE_ARN_PATTERN,
+                'expected an IAM role ARN, arn:aws:iam::<12-digit account>:role/[path/]<name> (no users, no wildcards)',
+              ),
+          )
+          .optional(),
+        sessionNames: z
+          .array(
+            z
+              .string()
+              .regex(
+                SESSION_NAME_PATTERN,
+                'expected an exact role session name (2-64 of letters, digits and +=,.@_-)',
+              ),
+          )
+          .min(1)
+          .optional(),
       })
       .optional(),
     policies: z.strictObject(policyShape).optional(),
@@ -152,8 +191,9 @@ export function parseConfig(
   }
   return {
     ownRole: {
+      roleNames: doc.ownRole?.roleNames ?? DEFAULT_OWN_ROLE_NAMES,
       arns: doc.ownRole?.arns ?? [],
-      namePrefixes: doc.ownRole?.namePrefixes ?? DEFAULT_OWN_ROLE_PREFIXES,
+      sessionNames: doc.ownRole?.sessionNames ?? [...OWN_SESSION_NAMES],
     },
     policies,
     ...(doc.slack ? { slack: doc.slack } : {}),

@@ -85,6 +85,15 @@ export class Catalog {
           remediator.id,
         );
       }
+      const unconditioned = Object.keys(remediator.iamConditions ?? {}).find(
+        (a) => !remediator.iamActions.write.includes(a),
+      );
+      if (unconditioned) {
+        throw new CatalogError(
+          `remediator ${remediator.id} declares a condition for ${unconditioned}, which is not one of its write actions`,
+          remediator.id,
+        );
+      }
     }
   }
 

@@ -131,6 +131,11 @@ export interface RemediationResult {
   error?: string;
 }
 
+/** An IAM condition block: operator → condition key → value(s). */
+export type IamCondition = Readonly<
+  Record<string, Readonly<Record<string, string | readonly string[]>>>
+>;
+
 /** The only code that writes to AWS. Minimal, idempotent, verified. */
 export interface RemediatorDefinition<S extends Snapshot = Snapshot> {
   id: string;
@@ -138,6 +143,11 @@ export interface RemediatorDefinition<S extends Snapshot = Snapshot> {
   resourceType: S['type'];
   /** IAM actions it needs, as data: the infrastructure grants exactly these. */
   iamActions: { read: readonly string[]; write: readonly string[] };
+  /**
+   * Conditions AWS offers to narrow some of those actions (e.g. `kms:CreateGrant` only for
+   * an AWS resource, through one service): granted in a statement of their own.
+   */
+  iamConditions?: Readonly<Record<string, IamCondition>>;
   remediate(ctx: RemediationContext<S>): Promise<RemediationResult>;
 }
 

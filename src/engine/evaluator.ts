@@ -2,7 +2,6 @@ import type { AuditLog } from '../audit';
 import type { AwsClients } from '../aws/clients';
 import type { RampartConfig } from '../config';
 import type {
-  Actor,
   Decision,
   Evaluation,
   Mode,
@@ -33,6 +32,7 @@ import {
 import type { ExceptionLookup } from '../exceptions/store';
 import type { Catalog } from './catalog';
 import { CONFIG_EVENT_NAME, routeConfigItemChange } from './config-input';
+import { isOwnChange } from './own-change';
 import type { AnyPolicy, AnyResourceType, Snapshot } from './definitions';
 
 export const SKIP_CODES = [
@@ -43,6 +43,7 @@ export const SKIP_CODES = [
   'ignored-event',
   'no-trigger',
   'own-change',
+  'untrusted-source',
   'policy-gone',
   // AWS Config input (see config-input.ts)
   'resource-deleted',
@@ -83,6 +84,12 @@ export interface HandleOptions {
    * is open, so a daily sweep does not repeat every notice every day. Audit is unaffected.
    */
   reportChangesOnly?: boolean;
+  /**
+   * Accept a bare CloudTrail record (no EventBridge envelope, so no `source` to check): only
+   * for local input a user hands the CLI (`rampart handle`, `rampart simulate`). The Lambda
+   * never sets it, so a bare record invoked directly or queued is refused.
+   */
+  trustBareRecords?: boolean;
 }
 
 /** Outcomes that change or fail to change something: reported even for a known violation. */
@@ -148,10 +155,26 @@ export function needsRetry(result: EventResult): boolean {
   );
 }
 
-function roleNameOf(actor: Actor): string | undefined {
-  // arn:aws:iam::123:role/path/Name  or  arn:aws:sts::123:assumed-role/Name/session
-  const issuer = actor.sessionIssuerArn?.match(/:role\/(?:.*\/)?([^/]+)$/)?.[1];
-  return issuer ?? actor.arn?.match(/:assumed-role\/([^/]+)\//)?.[1];
+/**
+ * Only AWS can emit `aws.*` sources; an envelope with any other source was put on a bus by
+ * someone (PutEvents) or handed to the function directly, and is never acted on or reported.
+ */
+function untrustedSourceReason(
+  parsed: ReturnType<typeof parseEvent>,
+  options: HandleOptions,
+): string | undefined {
+  if (parsed.kind === 'other') return undefined; // approval deadlines: checked on their own path
+  if (!parsed.envelope) {
+    return options.trustBareRecords
+      ? undefined
+      : 'a bare CloudTrail record has no EventBridge envelope whose source AWS vouches for';
+  }
+  const source = parsed.envelope.source;
+  const expected = parsed.kind === 'config' ? 'aws.config' : 'aws.';
+  const trusted = parsed.kind === 'config' ? source === expected : source?.startsWith(expected);
+  return trusted
+    ? undefined
+    : `source ${JSON.stringify(source ?? null)} is not ${parsed.kind === 'config' ? '"aws.config"' : 'an AWS service source ("aws.*")'}: the event was not emitted by AWS`;
 }
 
 /**
@@ -169,6 +192,16 @@ export class Evaluator {
   async handleEvent(input: unknown, options: HandleOptions = {}): Promise<EventResult> {
     const receivedAt = this.now();
     const parsed = parseEvent(input);
+    const untrusted = untrustedSourceReason(parsed, options);
+    if (untrusted) {
+      const record = parsed.kind === 'cloudtrail' ? parsed.record : undefined;
+      return this.skip(
+        parsed.envelope?.id ?? record?.eventID,
+        record?.eventName,
+        'untrusted-source',
+        untrusted,
+      );
+    }
     if (parsed.kind === 'other') {
       const deadline = approvalDeadlineOf(
         parsed.envelope.detailType,
@@ -191,12 +224,12 @@ export class Evaluator {
     if (skip) return this.skip(record.eventID, record.eventName, skip.code, skip.reason);
 
     const trigger = triggerEventOf(record);
-    if (trigger.actor && this.isOwnChange(trigger.actor)) {
+    if (isOwnChange(trigger.actor, accountOf(record, envelope), this.deps.config.ownRole)) {
       return this.skip(
         record.eventID,
         record.eventName,
         'own-change',
-        `caused by Rampart's own role (${trigger.actor.sessionIssuerArn ?? trigger.actor.arn})`,
+        `caused by Rampart's own role (${trigger.actor!.sessionIssuerArn ?? trigger.actor!.arn})`,
       );
     }
 
@@ -342,14 +375,6 @@ export class Evaluator {
       );
     }
     return type.cloudTrail[record.eventName]!(record, { account, region: record.awsRegion });
-  }
-
-  private isOwnChange(actor: Actor): boolean {
-    const { arns, namePrefixes } = this.deps.config.ownRole;
-    if ([actor.arn, actor.sessionIssuerArn].some((a) => a !== undefined && arns.includes(a)))
-      return true;
-    const roleName = roleNameOf(actor);
-    return roleName !== undefined && namePrefixes.some((p) => roleName.startsWith(p));
   }
 
   private async handleResource(

@@ -42,6 +42,8 @@ const envelopeSchema = z.looseObject({
 export interface EventEnvelope {
   id?: string;
   detailType: string;
+  /** `aws.<service>` for events AWS emits; anything else was put on the bus by someone. */
+  source?: string;
   account?: string;
   region?: string;
 }
@@ -99,6 +101,7 @@ export function parseEvent(input: unknown): ParsedEvent {
   const envelope: EventEnvelope = {
     id: env.data.id,
     detailType: env.data['detail-type'],
+    source: env.data.source,
     account: env.data.account,
     region: env.data.region,
   };

@@ -108,7 +108,10 @@ export async function replay(
         eventName: typeof detail?.eventName === 'string' ? detail.eventName : undefined,
       };
       try {
-        const result = await evaluator.handleEvent(event, { dryRun: options.dryRun });
+        const result = await evaluator.handleEvent(event, {
+          dryRun: options.dryRun,
+          trustBareRecords: true,
+        });
         rows.push({ ...base, ...describeResult(result), result });
       } catch (error) {
         const malformed = error instanceof MalformedEventError;

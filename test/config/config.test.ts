@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../src/catalog';
-import {
-  ConfigError,
-  DEFAULT_OWN_ROLE_PREFIXES,
-  loadConfig,
-  parseConfig,
-  parseConfigText,
-} from '../../src/config';
+import { ConfigError, loadConfig, parseConfig, parseConfigText } from '../../src/config';
 
 const catalog = defaultCatalog();
 
@@ -26,7 +20,11 @@ function problems(raw: unknown): string[] {
 describe('configuration', () => {
   it('applies the defaults with no file', () => {
     const config = loadConfig(catalog, undefined, {});
-    expect(config.ownRole).toEqual({ arns: [], namePrefixes: DEFAULT_OWN_ROLE_PREFIXES });
+    expect(config.ownRole).toEqual({
+      roleNames: ['RampartEvaluatorRole', 'RampartRemediationRole'],
+      arns: [],
+      sessionNames: ['rampart-evaluator', 'rampart-sweep'],
+    });
     expect(config.policies['sg-no-public-ingress']).toEqual({
       enabled: true,
       mode: 'enforce',

@@ -11,7 +11,12 @@ import {
   defineResourceType,
   type Snapshot,
 } from '../../src/engine/definitions';
-import { Evaluator, needsRetry, type Reporter } from '../../src/engine/evaluator';
+import {
+  Evaluator,
+  needsRetry,
+  type Reporter,
+  type ReportContext,
+} from '../../src/engine/evaluator';
 import { MalformedEventError } from '../../src/events/errors';
 import { envelopeOf, loadSample } from '../support/samples';
 
@@ -102,7 +107,14 @@ function widgetWorld(state: { open: boolean; throwOnRead?: boolean }) {
   return { catalog, writes };
 }
 
-const widgetEvent = (extra: Record<string, unknown> = {}) => ({
+/** An EventBridge envelope as AWS delivers it (`source` aws.*), around a widget record. */
+const widgetEvent = (extra: Record<string, unknown> = {}, source = 'aws.widgets') => ({
+  id: 'env-1',
+  'detail-type': 'AWS API Call via CloudTrail',
+  source,
+  detail: widgetRecord(extra),
+});
+const widgetRecord = (extra: Record<string, unknown> = {}) => ({
   eventID: 'ev-1',
   eventName: 'OpenWidget',
   eventSource: 'widgets.amazonaws.com',
@@ -202,7 +214,10 @@ describe('Evaluator', () => {
         {
           userIdentity: {
             type: 'AssumedRole',
-            arn: 'arn:aws:sts::123456789012:assumed-role/RampartRemediationRole/s',
+            arn: 'arn:aws:sts::123456789012:assumed-role/RampartRemediationRole/rampart-evaluator',
+            sessionContext: {
+              sessionIssuer: { arn: 'arn:aws:iam::123456789012:role/RampartRemediationRole' },
+            },
           },
         },
         'own-change',
@@ -211,7 +226,7 @@ describe('Evaluator', () => {
         {
           userIdentity: {
             type: 'AssumedRole',
-            arn: 'arn:aws:sts::123456789012:assumed-role/CustomRampart/s',
+            arn: 'arn:aws:sts::123456789012:assumed-role/CustomRampart/rampart-sweep',
             sessionContext: {
               sessionIssuer: { arn: 'arn:aws:iam::123456789012:role/CustomRampart' },
             },
@@ -231,17 +246,93 @@ describe('Evaluator', () => {
     expect(records).toHaveLength(cases.length);
   });
 
-  it('does not mistake a role merely named like Rampart’s for its own', async () => {
-    const world = widgetWorld({ open: true });
-    const result = await evaluatorFor(world).evaluator.handleEvent(
-      widgetEvent({
-        userIdentity: {
-          type: 'AssumedRole',
-          arn: 'arn:aws:sts::123456789012:assumed-role/NotRampartRemediationRole/s',
+  it('does not mistake look-alike roles, other sessions or other accounts for its own', async () => {
+    const assumed = (role: string, session: string, account = '123456789012', path = '') => ({
+      userIdentity: {
+        type: 'AssumedRole',
+        accountId: account,
+        arn: `arn:aws:sts::${account}:assumed-role/${role}/${session}`,
+        sessionContext: {
+          sessionIssuer: { arn: `arn:aws:iam::${account}:role/${path}${role}` },
         },
-      }),
-    );
-    expect(result.status).toBe('handled');
+      },
+    });
+    const lookAlikes: [string, Record<string, unknown>][] = [
+      [
+        'a role named with Rampart’s name as prefix',
+        assumed('RampartRemediationRole-dev', 'alice'),
+      ],
+      [
+        'a look-alike role under Rampart’s session name',
+        assumed('RampartRemediationRole-dev', 'rampart-evaluator'),
+      ],
+      ['Rampart’s role under a human’s session name', assumed('RampartRemediationRole', 'alice')],
+      [
+        'Rampart’s role name under another path',
+        assumed('RampartRemediationRole', 'rampart-evaluator', '123456789012', 'dev/'),
+      ],
+      [
+        'Rampart’s role of another account',
+        assumed('RampartRemediationRole', 'rampart-evaluator', '999999999999'),
+      ],
+      [
+        'no session issuer to check',
+        {
+          userIdentity: {
+            type: 'AssumedRole',
+            arn: 'arn:aws:sts::123456789012:assumed-role/RampartRemediationRole/rampart-evaluator',
+          },
+        },
+      ],
+      [
+        'an IAM user named like the role',
+        {
+          userIdentity: {
+            type: 'IAMUser',
+            arn: 'arn:aws:iam::123456789012:user/RampartRemediationRole',
+          },
+        },
+      ],
+      [
+        'an explicitly configured ARN under a foreign session name',
+        assumed('CustomRampart', 'mallory'),
+      ],
+    ];
+    for (const [what, extra] of lookAlikes) {
+      const world = widgetWorld({ open: true });
+      const result = await evaluatorFor(world, {
+        ownRole: { arns: ['arn:aws:iam::123456789012:role/CustomRampart'] },
+      }).evaluator.handleEvent(widgetEvent(extra));
+      expect(result.status, what).toBe('handled');
+      expect(world.writes.length, what).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses events whose source is not an AWS service, and bare records unless trusted', async () => {
+    const forged = [
+      widgetEvent({}, 'custom.forger'),
+      widgetEvent({}, 'aws'),
+      { ...widgetEvent(), source: undefined },
+      widgetRecord(),
+    ];
+    for (const input of forged) {
+      const world = widgetWorld({ open: true });
+      const reported: ReportContext[] = [];
+      const { evaluator } = evaluatorFor(world, {}, [
+        { name: 'spy', report: async (c) => void reported.push(c) },
+      ]);
+      expect(await evaluator.handleEvent(input)).toMatchObject({
+        status: 'skipped',
+        code: 'untrusted-source',
+      });
+      expect(world.writes).toEqual([]);
+      expect(reported).toEqual([]);
+    }
+    const world = widgetWorld({ open: true });
+    const local = await evaluatorFor(world).evaluator.handleEvent(widgetRecord(), {
+      trustBareRecords: true,
+    });
+    expect(local.status).toBe('handled');
   });
 
   it('reports a read failure as a resource error that needs a retry', async () => {

@@ -82,6 +82,7 @@ describe('event patterns generated from the catalog', () => {
     const rules = cloudTrailRules(fakeCatalog());
     expect(rules.map((r) => r.id)).toEqual(['sns', 'sqs']);
     expect(rules[1]!.pattern).toEqual({
+      source: ['aws.sqs'],
       'detail-type': ['AWS API Call via CloudTrail'],
       detail: {
         eventSource: ['sqs.amazonaws.com'],
@@ -206,6 +207,17 @@ function fixtureCases(): Case[] {
         { region: REGION },
       );
       cases.push({ name: `fixture failed ${eventName}`, event: failed, expect: 'not delivered' });
+      // Anyone with events:PutEvents on the bus: CloudTrail's detail under a source of their own.
+      cases.push({
+        name: `forged ${eventName} under a custom source`,
+        event: { ...ok, source: 'custom.cloudtrail' },
+        expect: 'not delivered',
+      });
+      cases.push({
+        name: `forged ${eventName} under another service's source`,
+        event: { ...ok, source: 'aws.elasticloadbalancing' },
+        expect: 'not delivered',
+      });
       const otherService = cloudTrailEnvelope(
         { eventSource: 'elasticloadbalancing.amazonaws.com', eventName },
         { region: REGION },

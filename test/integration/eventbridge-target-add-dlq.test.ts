@@ -93,9 +93,9 @@ describe('EventBridge targets without a DLQ get one (moto)', () => {
       policyId: 'eventbridge-target-has-dlq',
       status: 'reverted',
       changes: [
-        'created dead-letter queue nightly-dlq',
+        'created dead-letter queue nightly-dlq (encrypted, tagged rampart:dead-letter-queue)',
         expect.stringMatching(
-          /^allowed events.amazonaws.com to send to nightly-dlq from arn:aws:events:ap-northeast-1:\d+:rule\/orders-bus\/nightly$/,
+          /^allowed events.amazonaws.com from arn:aws:events:ap-northeast-1:\d+:rule\/orders-bus\/nightly to send to nightly-dlq \(queue policy\)$/,
         ),
         'set DeadLetterConfig of target work to nightly-dlq',
       ],

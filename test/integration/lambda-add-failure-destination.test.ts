@@ -1,10 +1,17 @@
-import { GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { createHash } from 'node:crypto';
+import { IAMClient, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import {
   GetFunctionEventInvokeConfigCommand,
   LambdaClient,
   PutFunctionEventInvokeConfigCommand,
 } from '@aws-sdk/client-lambda';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListQueueTagsCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRampart, type Rampart } from '../../src/app';
 import { parseConfig } from '../../src/config';
@@ -53,7 +60,16 @@ describe('Lambda functions without a failure destination get one (moto)', () => 
   // moto appends a second PutFunctionEventInvokeConfig instead of replacing the first, so a
   // function that already has an event invoke config is covered by the mocked test in
   // test/remediators/lambda-add-failure-destination.test.ts (see docs/testing.md).
-  it('creates <function>-dlq, lets the role send to it and sets it as OnFailure; then is a no-op', async () => {
+  const queueAttributes = async (name: string) => {
+    const url = (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
+    const attrs = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }),
+    );
+    const tags = await sqs.send(new ListQueueTagsCommand({ QueueUrl: url }));
+    return { attributes: attrs.Attributes ?? {}, tags: tags.Tags ?? {} };
+  };
+
+  it('creates <function>-dlq whose queue policy lets the role send, sets it as OnFailure, writes no IAM; then is a no-op', async () => {
     const fn = await seedFunction(iam, lambda, 'thumbnails');
     const bystander = await seedFunction(iam, lambda, 'bystander-fn');
     await lambda.send(
@@ -70,24 +86,31 @@ describe('Lambda functions without a failure destination get one (moto)', () => 
       policyId: 'lambda-has-dlq',
       status: 'reverted',
       changes: [
-        'created dead-letter queue thumbnails-dlq',
-        `granted sqs:SendMessage on ${dlqArn} to role thumbnails-role (inline policy rampart-send-to-thumbnails-dlq)`,
+        'created dead-letter queue thumbnails-dlq (encrypted, tagged rampart:dead-letter-queue)',
+        `allowed role ${fn.roleArn} to send to thumbnails-dlq (queue policy)`,
         `set on-failure destination of thumbnails to ${dlqArn}`,
       ],
     });
+    expect(clients.writes()).not.toContain('PutRolePolicyCommand');
     expect(await invokeConfig('thumbnails')).toEqual({
       retries: undefined,
       destinations: { OnFailure: { Destination: dlqArn } },
     });
-    const grant = await iam.send(
-      new GetRolePolicyCommand({
-        RoleName: fn.roleName,
-        PolicyName: 'rampart-send-to-thumbnails-dlq',
-      }),
-    );
-    expect(JSON.parse(decodeURIComponent(grant.PolicyDocument!)).Statement).toEqual([
-      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: dlqArn },
+    const dlq = await queueAttributes('thumbnails-dlq');
+    expect(dlq.attributes.SqsManagedSseEnabled).toBe('true');
+    expect(dlq.tags).toEqual({ 'rampart:dead-letter-queue': fn.functionArn });
+    expect(JSON.parse(dlq.attributes.Policy!).Statement).toEqual([
+      {
+        Sid: expect.stringMatching(/^RampartAllowRole[0-9a-f]{12}$/),
+        Effect: 'Allow',
+        Principal: { AWS: fn.roleArn },
+        Action: 'sqs:SendMessage',
+        Resource: dlqArn,
+      },
     ]);
+    expect(
+      (await iam.send(new ListRolePoliciesCommand({ RoleName: fn.roleName }))).PolicyNames,
+    ).toEqual([]);
     expect(await invokeConfig('bystander-fn')).toEqual(bystanderBefore);
     expect(
       (await iam.send(new ListRolePoliciesCommand({ RoleName: bystander.roleName }))).PolicyNames,
@@ -128,13 +151,66 @@ describe('Lambda functions without a failure destination get one (moto)', () => 
       },
       { region: REGION },
     );
+    const designatedBefore = await queueAttributes('all-failures');
     const result = await configured.evaluator.handleEvent(event);
     expect(result.status === 'handled' && result.resources[0]!.outcomes[0]!.changes).toEqual([
-      `granted sqs:SendMessage on ${designated} to role ${fn.roleName} (inline policy rampart-send-to-all-failures)`,
       `set on-failure destination of reports to ${designated}`,
     ]);
     expect((await invokeConfig('reports')).destinations).toEqual({
       OnFailure: { Destination: designated },
     });
+    // The designated queue is its owner's: no policy edit, no IAM grant.
+    expect(await queueAttributes('all-failures')).toEqual(designatedBefore);
+    expect(
+      (await iam.send(new ListRolePoliciesCommand({ RoleName: fn.roleName }))).PolicyNames,
+    ).toEqual([]);
+  });
+
+  it('attack: a function named after another team’s queue gets a fresh queue; their payments-dlq is untouched', async () => {
+    const theirUrl = (
+      await sqs.send(
+        new CreateQueueCommand({
+          QueueName: 'payments-dlq',
+          Attributes: {
+            Policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Sid: 'PaymentsOnly',
+                  Effect: 'Allow',
+                  Principal: { AWS: 'arn:aws:iam::123456789012:role/payments-team' },
+                  Action: 'sqs:SendMessage',
+                  Resource: `arn:aws:sqs:${REGION}:123456789012:payments-dlq`,
+                },
+              ],
+            }),
+          },
+          tags: { team: 'payments' },
+        }),
+      )
+    ).QueueUrl!;
+    const theirsBefore = await queueAttributes('payments-dlq');
+    const mallory = await seedFunction(iam, lambda, 'payments');
+    const fresh = `payments-dlq-${createHash('sha256').update(mallory.functionArn).digest('hex').slice(0, 10)}`;
+    const freshArn = `arn:aws:sqs:${REGION}:123456789012:${fresh}`;
+
+    const result = await rampart.evaluator.handleEvent(updateEvent(mallory.functionArn));
+    expect(result.status === 'handled' && result.resources[0]!.outcomes[0]).toMatchObject({
+      status: 'reverted',
+      changes: [
+        `payments-dlq exists and was not created by Rampart for ${mallory.functionArn}: left untouched, using ${fresh} instead`,
+        `created dead-letter queue ${fresh} (encrypted, tagged rampart:dead-letter-queue)`,
+        `allowed role ${mallory.roleArn} to send to ${fresh} (queue policy)`,
+        `set on-failure destination of payments to ${freshArn}`,
+      ],
+    });
+    expect(await queueAttributes('payments-dlq')).toEqual(theirsBefore);
+    expect(theirUrl).toMatch(/payments-dlq$/);
+    expect((await invokeConfig('payments')).destinations).toEqual({
+      OnFailure: { Destination: freshArn },
+    });
+    expect(
+      (await iam.send(new ListRolePoliciesCommand({ RoleName: mallory.roleName }))).PolicyNames,
+    ).toEqual([]);
   });
 });

@@ -115,4 +115,46 @@ describe('world-open security group rules are reverted end to end (moto)', () =>
     expect(calls).toEqual([]); // not even read
     expect(await ingressRules(ec2, groupId)).toEqual(before);
   });
+
+  it('attack: look-alike roles, a human session of Rampart’s role and a forged source are not Rampart', async () => {
+    const assumed = (role: string, session: string, account = '123456789012') => ({
+      type: 'AssumedRole',
+      arn: `arn:aws:sts::${account}:assumed-role/${role}/${session}`,
+      accountId: account,
+      sessionContext: {
+        sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${account}:role/${role}` },
+      },
+    });
+    for (const identity of [
+      assumed('RampartRemediationRole-dev', 'alice'),
+      assumed('RampartRemediationRole-dev', 'rampart-evaluator'),
+      assumed('RampartRemediationRole', 'alice'),
+    ]) {
+      const groupId = await seedSecurityGroup(ec2, [OPEN_22, OPEN_443]);
+      const opened = event(groupId);
+      opened.detail.userIdentity = identity as typeof opened.detail.userIdentity;
+      const result = await rampart.evaluator.handleEvent(opened);
+      expect(
+        result.status === 'handled' && result.resources[0]!.outcomes[0]!.status,
+        identity.arn,
+      ).toBe('reverted');
+      expect(
+        (await ingressRules(ec2, groupId)).map((r) => r.text),
+        identity.arn,
+      ).toEqual(['tcp 443-443 0.0.0.0/0']);
+    }
+
+    // PutEvents by anyone: a custom source with CloudTrail's shape is refused before any read,
+    // and reported nowhere (so its forged account id and actor never reach Slack).
+    const groupId = await seedSecurityGroup(ec2, [OPEN_22]);
+    const before = await ingressRules(ec2, groupId);
+    const forged = { ...event(groupId), source: 'custom.cloudtrail', account: '<!channel>' };
+    calls.length = 0;
+    expect(await rampart.evaluator.handleEvent(forged)).toMatchObject({
+      status: 'skipped',
+      code: 'untrusted-source',
+    });
+    expect(calls).toEqual([]);
+    expect(await ingressRules(ec2, groupId)).toEqual(before);
+  });
 });

@@ -78,8 +78,10 @@ describe('SNS subscriptions without a DLQ get one (moto)', () => {
       policyId: 'sns-subscription-has-dlq',
       status: 'reverted',
       changes: [
-        'created dead-letter queue orders-dlq',
-        expect.stringMatching(/^allowed sns.amazonaws.com to send to orders-dlq from arn:aws:sns:/),
+        'created dead-letter queue orders-dlq (encrypted, tagged rampart:dead-letter-queue)',
+        expect.stringMatching(
+          /^allowed sns.amazonaws.com from arn:aws:sns:.* to send to orders-dlq \(queue policy\)$/,
+        ),
         expect.stringMatching(/^set RedrivePolicy of .* to orders-dlq$/),
       ],
     });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -72,7 +73,7 @@ describe('queues without a dead-letter queue get one (moto)', () => {
     const outcome = result.resources[0]!.outcomes[0]!;
     expect(outcome).toMatchObject({ policyId: 'sqs-has-dlq', status: 'reverted' });
     expect(outcome.changes).toEqual([
-      'created dead-letter queue orders-dlq.fifo',
+      'created dead-letter queue orders-dlq.fifo (encrypted, tagged rampart:dead-letter-queue)',
       expect.stringMatching(
         /^set RedrivePolicy of orders.fifo to orders-dlq.fifo \(maxReceiveCount 5\)$/,
       ),
@@ -119,16 +120,87 @@ describe('queues without a dead-letter queue get one (moto)', () => {
     expect(await allQueues()).toEqual(queues);
   });
 
-  it('reuses an existing <name>-dlq as it is instead of creating or changing it', async () => {
-    const source = await sqs.send(new CreateQueueCommand({ QueueName: 'payments' }));
+  it('attack: a queue named after another team’s DLQ never touches that DLQ; a fresh unique one is made', async () => {
+    // The payments team's own DLQ, with its policy, tags and a redrive of its own.
+    const theirs = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: 'payments-dlq',
+        Attributes: {
+          VisibilityTimeout: '5',
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'PaymentsOnly',
+                Effect: 'Allow',
+                Principal: { AWS: 'arn:aws:iam::123456789012:role/payments' },
+                Action: 'sqs:SendMessage',
+                Resource: 'arn:aws:sqs:ap-southeast-2:123456789012:payments-dlq',
+              },
+            ],
+          }),
+        },
+        tags: { team: 'payments' },
+      }),
+    );
+    const theirsBefore = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: theirs.QueueUrl!, AttributeNames: ['All'] }),
+    );
+    const theirTagsBefore = await sqs.send(
+      new ListQueueTagsCommand({ QueueUrl: theirs.QueueUrl! }),
+    );
+    // Mallory's queue, named so that "<name>-dlq" is the payments team's queue.
+    const mallory = await sqs.send(new CreateQueueCommand({ QueueName: 'payments' }));
+    const malloryArn = 'arn:aws:sqs:ap-southeast-2:123456789012:payments';
+    const fresh = `payments-dlq-${createHash('sha256').update(malloryArn).digest('hex').slice(0, 10)}`;
+
+    const result = await rampart.evaluator.handleEvent(
+      createQueueEvent('payments', mallory.QueueUrl!),
+    );
+    const outcome = result.status === 'handled' ? result.resources[0]!.outcomes[0]! : undefined;
+    expect(outcome?.status).toBe('reverted');
+    expect(outcome?.changes).toEqual([
+      `payments-dlq exists and was not created by Rampart for ${malloryArn}: left untouched, using ${fresh} instead`,
+      `created dead-letter queue ${fresh} (encrypted, tagged rampart:dead-letter-queue)`,
+      `set RedrivePolicy of payments to ${fresh} (maxReceiveCount 5)`,
+    ]);
+    // The other team's queue: attributes (policy, redrive, everything) and tags unchanged.
+    expect(
+      await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: theirs.QueueUrl!, AttributeNames: ['All'] }),
+      ),
+    ).toMatchObject({ Attributes: theirsBefore.Attributes });
+    expect((await sqs.send(new ListQueueTagsCommand({ QueueUrl: theirs.QueueUrl! }))).Tags).toEqual(
+      theirTagsBefore.Tags,
+    );
+    // Mallory's redrive points at the fresh queue, which is encrypted and tagged for her queue.
+    const queues = await allQueues();
+    const freshUrl = Object.keys(queues).find((u) => u.endsWith(`/${fresh}`))!;
+    expect(queues[freshUrl]).toMatchObject({ SqsManagedSseEnabled: 'true' });
+    expect(
+      JSON.parse((queues[mallory.QueueUrl!] as Record<string, string>).RedrivePolicy!)
+        .deadLetterTargetArn,
+    ).toBe((queues[freshUrl] as Record<string, string>).QueueArn);
+    expect((await sqs.send(new ListQueueTagsCommand({ QueueUrl: freshUrl }))).Tags).toEqual({
+      'rampart:dead-letter-queue': malloryArn,
+    });
+  });
+
+  it('reuses a <name>-dlq that Rampart created for the same queue, without changing it', async () => {
+    const source = await sqs.send(new CreateQueueCommand({ QueueName: 'ledger' }));
+    const ledgerArn = 'arn:aws:sqs:ap-southeast-2:123456789012:ledger';
     const existing = await sqs.send(
-      new CreateQueueCommand({ QueueName: 'payments-dlq', Attributes: { VisibilityTimeout: '5' } }),
+      new CreateQueueCommand({
+        QueueName: 'ledger-dlq',
+        Attributes: { VisibilityTimeout: '5' },
+        tags: { 'rampart:dead-letter-queue': ledgerArn },
+      }),
     );
     const result = await rampart.evaluator.handleEvent(
-      createQueueEvent('payments', source.QueueUrl!),
+      createQueueEvent('ledger', source.QueueUrl!),
     );
     expect(result.status === 'handled' && result.resources[0]!.outcomes[0]!.changes).toEqual([
-      'set RedrivePolicy of payments to payments-dlq (maxReceiveCount 5)',
+      'set RedrivePolicy of ledger to ledger-dlq (maxReceiveCount 5)',
     ]);
     const dlq = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: existing.QueueUrl!, AttributeNames: ['All'] }),

@@ -101,6 +101,10 @@ describe('remediators report a refused write as failed with the AWS error', () =
         ),
       );
     sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: `https://sqs/${ACCOUNT}/orders-dlq` });
+    // A queue Rampart created for this topic earlier: only then is its policy extended.
+    sqs.on(ListQueueTagsCommand).resolves({
+      Tags: { 'rampart:dead-letter-queue': `arn:aws:sns:${REGION}:${ACCOUNT}:orders` },
+    });
     sqs.on(GetQueueAttributesCommand).resolves({
       Attributes: { QueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:orders-dlq`, Policy: '' },
     });
@@ -122,7 +126,9 @@ describe('remediators report a refused write as failed with the AWS error', () =
     );
     // What did happen is still reported: the queue policy statement was added.
     expect(result.changes).toEqual([
-      expect.stringMatching(/^allowed sns.amazonaws.com to send to orders-dlq/),
+      expect.stringMatching(
+        /^allowed sns.amazonaws.com from arn:aws:sns:.* to send to orders-dlq \(queue policy\)$/,
+      ),
     ]);
   });
 
@@ -148,6 +154,7 @@ describe('remediators report a refused write as failed with the AWS error', () =
     });
     sqs.on(SetQueueAttributesCommand).resolves({});
     const ref = eventBridgeRuleRef(ACCOUNT, REGION, 'default', 'nightly');
+    sqs.on(ListQueueTagsCommand).resolves({ Tags: { 'rampart:dead-letter-queue': ref.arn } });
     const snapshot = {
       type: 'AWS::Events::Rule' as const,
       ref,

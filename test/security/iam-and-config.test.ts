@@ -86,11 +86,25 @@ describe('nothing can widen the remediation role', () => {
   });
 
   it('configuration cannot exempt every principal as "Rampart\'s own role"', () => {
-    expect(configProblems({ ownRole: { arns: ['*'] } }).join('\n')).toMatch(
-      /ownRole\.arns\.0: expected an IAM role ARN/,
+    for (const arn of [
+      '*',
+      'arn:aws:iam::123456789012:user/bob',
+      'arn:aws:iam::*:role/RampartEvaluatorRole',
+      'arn:aws:iam::123456789012:role/Rampart*',
+      'arn:aws:sts::123456789012:assumed-role/RampartEvaluatorRole/x',
+    ]) {
+      expect(configProblems({ ownRole: { arns: [arn] } }).join('\n'), arn).toMatch(
+        /ownRole\.arns\.0: expected an IAM role ARN, arn:aws:iam::<12-digit account>:role\/\[path\/\]<name> \(no users, no wildcards\)/,
+      );
+    }
+    expect(configProblems({ ownRole: { roleNames: ['Rampart*'] } }).join('\n')).toMatch(
+      /ownRole\.roleNames\.0: expected an exact IAM role name/,
     );
-    expect(configProblems({ ownRole: { namePrefixes: [''] } }).join('\n')).toMatch(
-      /ownRole\.namePrefixes\.0/,
+    expect(configProblems({ ownRole: { sessionNames: [] } }).join('\n')).toMatch(
+      /ownRole\.sessionNames/,
+    );
+    expect(configProblems({ ownRole: { namePrefixes: ['R'] } }).join('\n')).toMatch(
+      /ownRole\.namePrefixes: unknown key; allowed: roleNames, arns, sessionNames/,
     );
   });
 
