@@ -29,7 +29,6 @@ import type { RampartConfig } from '../src/config';
 import {
   EVALUATOR_FUNCTION_NAME,
   EVALUATOR_ROLE_NAME,
-  OWN_SESSION_NAMES,
   REMEDIATION_ROLE_NAME,
   SWEEP_FUNCTION_NAME,
 } from '../src/config/own-identity';
