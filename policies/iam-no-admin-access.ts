@@ -1,4 +1,9 @@
 import * as z from 'zod';
+import {
+  AWS_PROVISIONED_ROLES,
+  AWS_PROVISIONED_ROLE_IDS,
+  roleParts,
+} from './data/aws-provisioned-roles';
 import { definePolicy } from '../src/engine/definitions';
 import {
   IAM_PRINCIPAL,
@@ -19,6 +24,27 @@ export const iamNoAdminAccessParameters = z.strictObject({
     .default([])
     .describe(
       'Break-glass principals allowed to hold admin access: ARNs, or `user/<name>`, `role/<name>`, `group/<name>`.',
+    ),
+  awsProvisionedRoles: z
+    .array(z.enum(AWS_PROVISIONED_ROLE_IDS))
+    .default([...AWS_PROVISIONED_ROLE_IDS])
+    .describe(
+      'Admin roles AWS provisions (policies/data/aws-provisioned-roles.ts), matched exactly on name and path: reported, never reverted. Remove an id to revert it like any other role.',
+    ),
+  exemptRoles: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an exact IAM role name'),
+        path: z
+          .string()
+          .regex(/^\/(?:[\w+=,.@-]+\/)*$/, 'expected an IAM path such as / or /ops/')
+          .default('/'),
+        reason: z.string().min(10, 'say why this role may keep admin access'),
+      }),
+    )
+    .default([])
+    .describe(
+      'More roles to report but never revert, each matched exactly on name and path, with the reason.',
     ),
 });
 export type IamNoAdminAccessParameters = z.output<typeof iamNoAdminAccessParameters>;
@@ -54,6 +80,23 @@ export function isAllowed(
       (arn !== undefined && a === arn) ||
       (a.startsWith('arn:') && a.endsWith(`:${p.kind}/${p.name}`)),
   );
+}
+
+/** Why a role may keep admin access (reported, never reverted), or undefined. */
+export function exemptionOf(
+  p: PrincipalRef,
+  params: IamNoAdminAccessParameters,
+): string | undefined {
+  if (p.kind !== 'role') return undefined;
+  const parts = roleParts(p.arn);
+  if (!parts || parts.name !== p.name) return undefined; // no path known: nothing to match exactly
+  const provisioned = AWS_PROVISIONED_ROLES.find(
+    (r) => params.awsProvisionedRoles.includes(r.id) && r.matches(parts),
+  );
+  if (provisioned)
+    return `role ${p.name} is provisioned by AWS (${provisioned.id}): ${provisioned.why}`;
+  const listed = params.exemptRoles.find((r) => r.name === parts.name && r.path === parts.path);
+  return listed ? `role ${p.name} is exempt (exemptRoles): ${listed.reason}` : undefined;
 }
 
 interface Detach {
@@ -116,24 +159,39 @@ export const iamNoAdminAccess = definePolicy<IamPrincipalSnapshot, IamNoAdminAcc
       }
     }
     if (detach.length === 0 && deleteInline.length === 0) return { compliant: true };
+    // Roles AWS provisions keep their access: reported alongside, left out of the remedy.
+    const exemptions = new Map<string, string>();
+    for (const { principal } of [...detach, ...deleteInline]) {
+      const why = exemptionOf(principal, params);
+      if (why) exemptions.set(`${principal.kind}/${principal.name}`, why);
+    }
+    const isExempt = (p: PrincipalRef) => exemptions.has(`${p.kind}/${p.name}`);
+    const note = (p: PrincipalRef) =>
+      isExempt(p) ? ' (reported only: provisioned or exempt)' : '';
     const elements = [
       ...detach.map((d) => ({
         kind: 'managed-policy-attachment',
         id: `${d.principal.kind}/${d.principal.name}|${d.policyArn}`,
-        description: `${d.policyArn} attached to ${d.principal.kind} ${d.principal.name}`,
+        description: `${d.policyArn} attached to ${d.principal.kind} ${d.principal.name}${note(d.principal)}`,
       })),
       ...deleteInline.map((d) => ({
         kind: 'inline-policy',
         id: `${d.principal.kind}/${d.principal.name}|${d.policyName}`,
-        description: `inline policy ${d.policyName} of ${d.principal.kind} ${d.principal.name} allows * on *`,
+        description: `inline policy ${d.policyName} of ${d.principal.kind} ${d.principal.name} allows * on *${note(d.principal)}`,
       })),
     ];
+    const remedy = {
+      detach: detach.filter((d) => !isExempt(d.principal)),
+      deleteInline: deleteInline.filter((d) => !isExempt(d.principal)),
+    };
+    const nothingToRevert = remedy.detach.length === 0 && remedy.deleteInline.length === 0;
     return {
       compliant: false,
       finding: {
         message: `${snapshot.kind === 'policy' ? `Policy ${snapshot.name} allows * on * and is attached to` : `IAM ${snapshot.kind} ${snapshot.name} has administrator access:`} ${elements.map((e) => e.description).join('; ')}.`,
         elements,
-        remedy: { detach, deleteInline },
+        remedy,
+        ...(nothingToRevert ? { reportOnly: [...new Set(exemptions.values())].join('; ') } : {}),
       },
     };
   },

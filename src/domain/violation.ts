@@ -19,6 +19,11 @@ export interface Finding {
    * a maxReceiveCount): policies own their parameters, remediators only read this.
    */
   remedy?: Record<string, unknown>;
+  /**
+   * Set when nothing of the violation may be reverted automatically (an admin role AWS
+   * itself provisions): it is reported, in every mode, and never remediated.
+   */
+  reportOnly?: string;
 }
 
 export interface Violation extends Finding {

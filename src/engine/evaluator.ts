@@ -539,6 +539,13 @@ export class Evaluator {
     if (mode === 'dry-run')
       return { ...base, action: 'dry-run', reason: 'dry-run: nothing is written' };
     if (mode === 'notify') return { ...base, action: 'notify', reason: 'policy mode is notify' };
+    if (violation.reportOnly) {
+      return {
+        ...base,
+        action: 'notify',
+        reason: `reported, not reverted: ${violation.reportOnly}`,
+      };
+    }
     if (!policy.remediatorId) {
       return {
         ...base,

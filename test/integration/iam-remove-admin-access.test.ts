@@ -206,4 +206,50 @@ describe('admin access is taken away from IAM principals (moto, managed policies
     expect(await userPolicies(`${P}alice`)).toEqual({ attached: [], inline: ['scoped'] });
     expect((await rolePolicies(`${P}break-glass`)).attached).toEqual([arn]);
   });
+
+  it('the default configuration on a real organization: AWS-provisioned admin roles are reported, never stripped; look-alikes are', async () => {
+    // Default mode (approve) with no deadline scheduler reverts at once: the riskiest default.
+    const defaults = createRampart({ clients });
+    const kept = [
+      { RoleName: 'OrganizationAccountAccessRole', Path: '/' },
+      {
+        RoleName: 'AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+        Path: '/aws-reserved/sso.amazonaws.com/',
+      },
+      { RoleName: 'AWSControlTowerExecution', Path: '/' },
+      { RoleName: 'cdk-hnb659fds-cfn-exec-role-123456789012-us-east-1', Path: '/' },
+    ];
+    const stripped = [
+      { RoleName: 'OrganizationAccountAccessRole-dev', Path: '/' },
+      { RoleName: 'AWSReservedSSO_AdministratorAccess_fedcba9876543210', Path: '/' },
+    ];
+    for (const role of [...kept, ...stripped]) {
+      await iam.send(new CreateRoleCommand({ ...role, AssumeRolePolicyDocument: TRUST }));
+      await iam.send(new AttachRolePolicyCommand({ RoleName: role.RoleName, PolicyArn: ADMIN }));
+    }
+    for (const role of kept) {
+      clients.reset();
+      const result = await defaults.evaluator.handleEvent(
+        iamEvent('AttachRolePolicy', { roleName: role.RoleName, policyArn: ADMIN }),
+      );
+      const resource = result.status === 'handled' ? result.resources[0] : undefined;
+      expect(resource?.evaluations[0]?.status, role.RoleName).toBe('violation');
+      expect(resource?.decisions[0]?.reason, role.RoleName).toMatch(
+        /^reported, not reverted: role /,
+      );
+      expect(resource?.outcomes[0]?.status, role.RoleName).toBe('notified');
+      expect(clients.writes(), role.RoleName).toEqual([]);
+      expect((await rolePolicies(role.RoleName)).attached, role.RoleName).toEqual([ADMIN]);
+    }
+    for (const role of stripped) {
+      const result = await defaults.evaluator.handleEvent(
+        iamEvent('AttachRolePolicy', { roleName: role.RoleName, policyArn: ADMIN }),
+      );
+      expect(
+        result.status === 'handled' && result.resources[0]!.outcomes[0]!.status,
+        role.RoleName,
+      ).toBe('reverted');
+      expect((await rolePolicies(role.RoleName)).attached, role.RoleName).toEqual([]);
+    }
+  });
 });

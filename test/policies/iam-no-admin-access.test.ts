@@ -160,4 +160,125 @@ describe('iam-no-admin-access', () => {
   it('defaults to approve (a Slack approval before the revert)', () => {
     expect(iamNoAdminAccess.defaultMode).toBe('approve');
   });
+
+  describe('admin roles AWS provisions: reported, never reverted, matched exactly', () => {
+    const role = (name: string, path = '/', account = '123456789012') =>
+      principal({
+        kind: 'role',
+        name,
+        arn: `arn:aws:iam::${account}:role${path}${name}`,
+        attachedPolicies: [{ arn: ADMIN, name: 'AdministratorAccess' }],
+      });
+    const provisioned: [string, IamPrincipalSnapshot][] = [
+      ['organization-account-access', role('OrganizationAccountAccessRole')],
+      [
+        'identity-center',
+        role(
+          'AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+          '/aws-reserved/sso.amazonaws.com/',
+        ),
+      ],
+      [
+        'identity-center',
+        role('AWSReservedSSO_Admin_0123456789abcdef', '/aws-reserved/sso.amazonaws.com/eu-west-1/'),
+      ],
+      ['control-tower', role('AWSControlTowerExecution')],
+      ['stacksets-execution', role('AWSCloudFormationStackSetExecutionRole')],
+      ['cdk-bootstrap', role('cdk-hnb659fds-cfn-exec-role-123456789012-eu-west-1')],
+      [
+        'service-linked',
+        role('AWSServiceRoleForSupport', '/aws-service-role/support.amazonaws.com/'),
+      ],
+    ];
+    it('reports each as a violation with nothing to revert, naming the reason', () => {
+      for (const [id, snapshot] of provisioned) {
+        const verdict = iamNoAdminAccess.evaluate(snapshot, defaults);
+        expect(verdict.compliant, snapshot.arn).toBe(false);
+        if (verdict.compliant) continue;
+        expect(verdict.finding.remedy, snapshot.arn).toEqual({ detach: [], deleteInline: [] });
+        expect(verdict.finding.reportOnly, snapshot.arn).toContain(`(${id})`);
+      }
+    });
+
+    it('look-alikes are reverted: other paths, suffixes, another account, another qualifier', () => {
+      const lookAlikes = [
+        role('OrganizationAccountAccessRole-dev'),
+        role('OrganizationAccountAccessRole', '/custom/'),
+        role('AWSReservedSSO_AdministratorAccess_0123456789abcdef'),
+        role('AWSReservedSSO_AdministratorAccess_0123456789abcdef', '/aws-reserved/evil/'),
+        role('AWSReservedSSO_Admin', '/aws-reserved/sso.amazonaws.com/'),
+        role('AWSControlTowerExecution2'),
+        role('cdk-hnb659fds-cfn-exec-role-999999999999-eu-west-1'),
+        role('cdk-evilqualf-cfn-exec-role-123456789012-eu-west-1'),
+        role('cdk-hnb659fds-cfn-exec-role-123456789012-eu-west-1-extra'),
+        role('AWSServiceRoleForSupport'),
+        role('AWSServiceRoleForSupport', '/aws-service-role/'),
+      ];
+      for (const snapshot of lookAlikes) {
+        const verdict = iamNoAdminAccess.evaluate(snapshot, defaults);
+        expect(verdict.compliant).toBe(false);
+        if (verdict.compliant) continue;
+        expect(verdict.finding.reportOnly, snapshot.arn).toBeUndefined();
+        expect((verdict.finding.remedy as { detach: unknown[] }).detach, snapshot.arn).toHaveLength(
+          1,
+        );
+      }
+      // A user named like the role is no role.
+      const user = principal({
+        kind: 'user',
+        name: 'OrganizationAccountAccessRole',
+        attachedPolicies: [{ arn: ADMIN, name: 'AdministratorAccess' }],
+      });
+      const verdict = iamNoAdminAccess.evaluate(user, defaults);
+      expect(!verdict.compliant && verdict.finding.reportOnly).toBeUndefined();
+    });
+
+    it('an id removed from awsProvisionedRoles is reverted; exemptRoles adds exact name and path', () => {
+      const params = iamNoAdminAccess.parameters.parse({
+        awsProvisionedRoles: ['identity-center'],
+        exemptRoles: [
+          { name: 'platform-admin', path: '/ops/', reason: 'Platform on-call (SEC-42)' },
+        ],
+      });
+      const org = iamNoAdminAccess.evaluate(role('OrganizationAccountAccessRole'), params);
+      expect(!org.compliant && org.finding.reportOnly).toBeUndefined();
+      const ops = iamNoAdminAccess.evaluate(role('platform-admin', '/ops/'), params);
+      expect(!ops.compliant && ops.finding.reportOnly).toMatch(/exemptRoles.*SEC-42/);
+      const elsewhere = iamNoAdminAccess.evaluate(role('platform-admin'), params);
+      expect(!elsewhere.compliant && elsewhere.finding.reportOnly).toBeUndefined();
+    });
+
+    it('a policy attached to an SSO role and to a plain role: only the plain role is in the remedy', () => {
+      const sso =
+        'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Ops_0123456789abcdef';
+      const snapshot = principal({
+        kind: 'policy',
+        name: 'everything',
+        arn: 'arn:aws:iam::123456789012:policy/everything',
+        attachedPolicies: [
+          {
+            arn: 'arn:aws:iam::123456789012:policy/everything',
+            name: 'everything',
+            document: doc([{ Effect: 'Allow', Action: '*', Resource: '*' }]),
+          },
+        ],
+        attachments: [
+          { kind: 'role', name: 'AWSReservedSSO_Ops_0123456789abcdef', arn: sso },
+          { kind: 'role', name: 'deployer', arn: 'arn:aws:iam::123456789012:role/deployer' },
+        ],
+      });
+      const verdict = iamNoAdminAccess.evaluate(snapshot, defaults);
+      expect(verdict.compliant).toBe(false);
+      if (verdict.compliant) return;
+      expect(verdict.finding.reportOnly).toBeUndefined();
+      expect(
+        (verdict.finding.remedy as { detach: { principal: { name: string } }[] }).detach.map(
+          (d) => d.principal.name,
+        ),
+      ).toEqual(['deployer']);
+      expect(verdict.finding.elements.map((e) => e.description).join('\n')).toMatch(
+        /AWSReservedSSO_Ops_0123456789abcdef \(reported only/,
+      );
+    });
+  });
 });

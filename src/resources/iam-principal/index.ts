@@ -259,6 +259,16 @@ async function readManagedPolicy(
         attachments.push({ kind: 'group', name: g.GroupName! });
       for (const r of page.PolicyRoles ?? []) attachments.push({ kind: 'role', name: r.RoleName! });
     }
+    // A role's path (part of its ARN) decides whether it is one AWS provisions (Identity
+    // Center, service-linked); ListEntitiesForPolicy gives names only.
+    const roles = attachments.filter((a) => a.kind === 'role');
+    for (let i = 0; i < roles.length; i += 10) {
+      await Promise.all(
+        roles.slice(i, i + 10).map(async (role) => {
+          role.arn = (await iam.send(new GetRoleCommand({ RoleName: role.name }))).Role?.Arn;
+        }),
+      );
+    }
   } catch (error) {
     if (isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException')) return undefined;
     throw error;
