@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   reliability: () => import('./reliability'),
   sweep: () => import('./sweep'),
   bundle: () => import('./bundle'),
+  check: () => import('./check'),
 };
 
 async function main(): Promise<void> {

@@ -26,6 +26,7 @@ import {
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { RampartConfig } from '../src/config';
+import { FUNCTION_TIMEOUT_ENV } from '../src/aws/calls';
 import {
   EVALUATOR_FUNCTION_NAME,
   EVALUATOR_ROLE_NAME,
@@ -202,6 +203,8 @@ export class RampartCentralStack extends Stack {
       environment: {
         ...(evaluatorSettings.sourceMaps ? SOURCE_MAP_ENV : {}),
         POWERTOOLS_SERVICE_NAME: 'rampart-evaluator',
+        // SDK call timeouts derive from it (src/aws/calls.ts): no call outlives the invocation.
+        [FUNCTION_TIMEOUT_ENV]: String(evaluatorSettings.timeoutSeconds),
       },
     });
     this.addRuntimeEnvironment('RAMPART_CONFIG_JSON', props.runtimeConfigJson);
@@ -384,7 +387,7 @@ export class RampartCentralStack extends Stack {
       // A sweep covers accounts × regions × types; Lambda's ceiling is the bound.
       timeout: Duration.minutes(15),
       memorySize: 1024,
-      environment: { ...this.runtimeEnvironment },
+      environment: { ...this.runtimeEnvironment, [FUNCTION_TIMEOUT_ENV]: String(15 * 60) },
       sourceMaps: evaluatorSettings.sourceMaps,
     });
     new events.Rule(this, 'SweepSchedule', {

@@ -1,4 +1,5 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { callTimeoutsFromEnv, iamActionName, trackedCall, type CallTimeouts } from './calls';
 import { RoleSessions, crossAccountFromEnv, type CrossAccountOptions } from './role-sessions';
 
 /**
@@ -21,6 +22,12 @@ export interface AwsClientsOptions {
    * RAMPART_REMEDIATION_ROLE_NAME and RAMPART_HOME_ACCOUNT (set by the stack); `false` = never.
    */
   crossAccount?: CrossAccountOptions | false;
+  /**
+   * Connection and per-attempt request timeouts. Defaults derive from the function timeout
+   * the stack states (RAMPART_FUNCTION_TIMEOUT_SECONDS), else src/aws/calls.ts's defaults:
+   * no call is ever left to hang.
+   */
+  timeouts?: CallTimeouts;
 }
 
 // Every SDK v3 client constructor has this shape; `destroy` releases its sockets.
@@ -29,7 +36,39 @@ type ClientCtor<C> = new (config: {
   maxAttempts?: number;
   retryMode?: string;
   credentials?: () => Promise<AwsCredentialIdentity>;
+  requestHandler?: {
+    connectionTimeout: number;
+    requestTimeout: number;
+    throwOnRequestTimeout: boolean;
+  };
 }) => C;
+
+type Middleware = (
+  next: (args: unknown) => Promise<unknown>,
+  context: { clientName?: string; commandName?: string },
+) => (args: unknown) => Promise<unknown>;
+type WithMiddleware = {
+  middlewareStack?: { add(mw: Middleware, options: { step: 'initialize'; name: string }): void };
+};
+
+/**
+ * Around every SDK call: its IAM action is recorded as in flight for the current unit of
+ * work, and a failure carries it (`iamAction`), so errors and timeouts name the call.
+ */
+const nameAndTrackCalls: Middleware = (next, context) => async (args) => {
+  const action = iamActionName(context.clientName, context.commandName ?? 'UnknownCommand');
+  try {
+    return await trackedCall(action, () => next(args));
+  } catch (error) {
+    if (error && typeof error === 'object') {
+      Object.assign(error, { iamAction: action });
+      if ((error as Error).name === 'TimeoutError' && error instanceof Error) {
+        error.message = `${action} did not answer in time: ${error.message}`;
+      }
+    }
+    throw error;
+  }
+};
 
 export class AwsClients {
   private readonly cache = new Map<string, { destroy(): void }>();
@@ -37,11 +76,15 @@ export class AwsClients {
   private nextId = 0;
 
   private readonly roles: RoleSessions | undefined;
+  readonly timeouts: CallTimeouts;
 
   constructor(private readonly options: AwsClientsOptions = {}) {
     const crossAccount =
       options.crossAccount === undefined ? crossAccountFromEnv() : options.crossAccount;
-    this.roles = crossAccount ? new RoleSessions(crossAccount) : undefined;
+    this.timeouts = options.timeouts ?? callTimeoutsFromEnv(process.env, options.maxAttempts);
+    this.roles = crossAccount
+      ? new RoleSessions({ timeouts: this.timeouts, ...crossAccount })
+      : undefined;
   }
 
   get<C extends { destroy(): void }>(ctor: ClientCtor<C>, scope: ClientScope): C {
@@ -55,6 +98,15 @@ export class AwsClients {
         ...(this.roles?.needsRole(scope.account)
           ? { credentials: this.roles.provider(scope.account, scope.region) }
           : {}),
+        requestHandler: {
+          connectionTimeout: this.timeouts.connectionTimeoutMs,
+          requestTimeout: this.timeouts.requestTimeoutMs,
+          throwOnRequestTimeout: true,
+        },
+      });
+      (client as WithMiddleware).middlewareStack?.add(nameAndTrackCalls, {
+        step: 'initialize',
+        name: 'rampartNameAndTrackCalls',
       });
       this.cache.set(key, client);
     }

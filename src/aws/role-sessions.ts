@@ -3,6 +3,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { partitionOf } from '../domain';
 import { errorMessage } from '../errors';
 import { ownSessionName } from '../config/own-identity';
+import { DEFAULT_CALL_TIMEOUTS, type CallTimeouts } from './calls';
 
 /** A role in a target account could not be assumed; nothing is done in that account. */
 export class AssumeRoleError extends Error {
@@ -28,6 +29,8 @@ export interface CrossAccountOptions {
   durationSeconds?: number;
   /** Region of the STS endpoint (defaults to AWS_REGION). */
   stsRegion?: string;
+  /** Timeouts of the STS calls (AwsClients passes its own). */
+  timeouts?: CallTimeouts;
   /** For tests: the STS client and the clock. */
   sts?: STSClient;
   now?: () => number;
@@ -94,8 +97,14 @@ export class RoleSessions {
 
   private async assume(account: string, region: string): Promise<Session> {
     const roleArn = this.roleArn(account, region);
+    const timeouts = this.options.timeouts ?? DEFAULT_CALL_TIMEOUTS;
     this.sts ??= new STSClient({
       region: this.options.stsRegion ?? process.env.AWS_REGION ?? region,
+      requestHandler: {
+        connectionTimeout: timeouts.connectionTimeoutMs,
+        requestTimeout: timeouts.requestTimeoutMs,
+        throwOnRequestTimeout: true,
+      },
     });
     let out;
     try {

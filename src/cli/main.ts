@@ -5,6 +5,7 @@ import { defaultCatalog } from '../catalog';
 import { checkTemplates } from '../check';
 import { CHECK_FORMATS, toSarif, toText, type CheckFormat } from '../check/format';
 import { loadTemplates, TemplateError } from '../cloudformation/template';
+import { INPUT_LIMITS, InputTooLargeError, readBoundedFile } from '../io/bounded-read';
 import { ConfigError, loadConfig } from '../config';
 import { AwsClients } from '../aws/clients';
 import { digestHtml } from '../digest/html';
@@ -29,8 +30,9 @@ export class CliUsageError extends Error {
 function readJsonFile(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBoundedFile(path, INPUT_LIMITS.event, 'an event').toString('utf8');
   } catch (error) {
+    if (error instanceof InputTooLargeError) throw new CliUsageError(error.message);
     throw new CliUsageError(`cannot read ${path}: ${errorMessage(error)}`);
   }
   try {

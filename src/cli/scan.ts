@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createRampart } from '../app';
-import { ActionNamingClients } from '../aws/action-errors';
+import { AwsClients } from '../aws/clients';
 import {
   SCAN_FORMATS,
   toScanJson,
@@ -33,7 +33,7 @@ export async function scanCommand(opts: ScanOptions): Promise<number> {
   const remediate = opts.remediate === true;
   // Read-only: the audit trail of dry-run decisions is noise, and nobody is notified.
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });
-  const clients = new ActionNamingClients({ retryMode: 'adaptive' });
+  const clients = new AwsClients({ retryMode: 'adaptive' });
   const rampart = createRampart({
     configPath: opts.config,
     clients,

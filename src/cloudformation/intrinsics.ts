@@ -1,3 +1,4 @@
+import { TemplateError } from './template';
 import type { Template } from './template';
 
 /** A value that cannot be known before deployment; carries why, for the `unknown` report. */
@@ -135,6 +136,23 @@ export class IntrinsicResolver {
     return out;
   }
 
+  /**
+   * Walks a function's arguments. CloudFormation accepts AWS::NoValue only as a property's
+   * value: as a function's argument (`!Select [!Ref AWS::NoValue, ...]`) the template is
+   * invalid, and is refused with the function named.
+   */
+  private walkArgs(fn: string, args: unknown[]): unknown[] {
+    const walked = args.map((a) => this.walk(a));
+    const at = walked.findIndex((a) => a === NO_VALUE);
+    if (at >= 0) {
+      throw new TemplateError(
+        `${fn}: argument ${at + 1} is AWS::NoValue, which CloudFormation accepts only as a property value`,
+        this.template.file,
+      );
+    }
+    return walked;
+  }
+
   private intrinsic(fn: string, arg: unknown): unknown {
     const args = Array.isArray(arg) ? arg : [arg];
     switch (fn) {
@@ -149,24 +167,29 @@ export class IntrinsicResolver {
       case 'Fn::Sub':
         return this.sub(args);
       case 'Fn::Join': {
-        const [delimiter, list] = args;
-        const items = this.walk(list);
+        const [delimiter, items] = this.walkArgs(fn, args);
         if (items instanceof Unresolved) return items;
         if (!Array.isArray(items)) return new Unresolved('Fn::Join of a non-list');
         const parts = this.strings(items, 'Fn::Join');
         return parts instanceof Unresolved ? parts : parts.join(String(delimiter));
       }
       case 'Fn::Select': {
-        const [index, list] = args.map((a) => this.walk(a));
+        const [index, list] = this.walkArgs(fn, args);
         if (index instanceof Unresolved) return index;
         if (list instanceof Unresolved) return list;
         if (!Array.isArray(list)) return new Unresolved('Fn::Select from a non-list');
+        if (!/^\d{1,9}$/.test(String(index))) {
+          throw new TemplateError(
+            `Fn::Select: the index must be a non-negative integer, got ${JSON.stringify(index)}`,
+            this.template.file,
+          );
+        }
         return (
           list[Number(index)] ?? new Unresolved(`Fn::Select index ${String(index)} out of range`)
         );
       }
       case 'Fn::Split': {
-        const [delimiter, source] = args.map((a) => this.walk(a));
+        const [delimiter, source] = this.walkArgs(fn, args);
         if (source instanceof Unresolved) return source;
         return typeof source === 'string'
           ? source.split(String(delimiter))
@@ -180,7 +203,7 @@ export class IntrinsicResolver {
         return this.walk(c ? whenTrue : whenFalse);
       }
       case 'Fn::FindInMap': {
-        const [map, first, second] = args.map((a) => this.walk(a));
+        const [map, first, second] = this.walkArgs(fn, args);
         for (const k of [map, first, second]) if (k instanceof Unresolved) return k;
         const found = this.template.mappings[String(map)]?.[String(first)]?.[String(second)];
         return found === undefined
@@ -209,7 +232,7 @@ export class IntrinsicResolver {
     >;
     // A Sub that is exactly one reference keeps the reference (e.g. '${Queue.Arn}').
     const only = /^\$\{([^}!]+)\}$/.exec(templateString);
-    if (only && !(only[1]! in vars)) {
+    if (only && !Object.hasOwn(vars, only[1]!)) {
       const [id, ...attr] = only[1]!.split('.');
       if (attr.length > 0 && this.logicalIds.has(id!))
         return new ResourceReference(id!, attr.join('.'));
@@ -220,12 +243,11 @@ export class IntrinsicResolver {
       /\$\{(!?)([^}]+)\}/g,
       (whole, bang: string, name: string) => {
         if (bang) return `\${${name}}`;
-        const raw =
-          name in vars
-            ? this.walk(vars[name])
-            : name.includes('.')
-              ? this.intrinsic('Fn::GetAtt', name)
-              : this.ref(name);
+        const raw = Object.hasOwn(vars, name)
+          ? this.walk(vars[name])
+          : name.includes('.')
+            ? this.intrinsic('Fn::GetAtt', name)
+            : this.ref(name);
         const parts = this.strings([raw], 'Fn::Sub');
         if (parts instanceof Unresolved) {
           unresolved ??= parts;

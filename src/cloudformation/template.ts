@@ -1,4 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { INPUT_LIMITS, InputTooLargeError, readBoundedFile } from '../io/bounded-read';
+import { yamlValue, type YamlValueError } from '../io/yaml';
 import { join } from 'node:path';
 import YAML, { type CollectionTag, type ScalarTag, type YAMLMap } from 'yaml';
 
@@ -75,6 +77,19 @@ function asRecord(value: unknown): Record<string, unknown> {
 }
 
 /** Parses a JSON or YAML CloudFormation template (YAML is a superset of JSON), keeping lines. */
+function readTemplate(path: string): string {
+  try {
+    return readBoundedFile(path, INPUT_LIMITS.template, 'a template').toString('utf8');
+  } catch (error) {
+    throw new TemplateError(
+      error instanceof InputTooLargeError
+        ? `larger than ${INPUT_LIMITS.template.toLocaleString('en-US')} bytes, the limit`
+        : `cannot be read: ${(error as Error).message}`,
+      path,
+    );
+  }
+}
+
 export function parseTemplate(text: string, file: string): Template {
   const lineCounter = new YAML.LineCounter();
   const doc = YAML.parseDocument(text, { customTags: CFN_TAGS, lineCounter, uniqueKeys: false });
@@ -85,10 +100,11 @@ export function parseTemplate(text: string, file: string): Template {
   }
   let root: unknown;
   try {
-    root = doc.toJS({ maxAliasCount: 100 });
+    root = yamlValue(doc, lineCounter);
   } catch (error) {
     // e.g. an alias to an anchor that does not exist, or an alias bomb
-    throw new TemplateError((error as Error).message, file);
+    const e = error as YamlValueError;
+    throw new TemplateError(e.message, file, e.line, e.column);
   }
   if (typeof root !== 'object' || root === null || Array.isArray(root)) {
     throw new TemplateError(
@@ -148,7 +164,7 @@ export function loadTemplates(path: string): Template[] {
     if (files.length === 0) {
       throw new TemplateError('has no *.template.json files (is it a cdk.out directory?)', path);
     }
-    return files.map((f) => parseTemplate(readFileSync(join(path, f), 'utf8'), join(path, f)));
+    return files.map((f) => parseTemplate(readTemplate(join(path, f)), join(path, f)));
   }
-  return [parseTemplate(readFileSync(path, 'utf8'), path)];
+  return [parseTemplate(readTemplate(path), path)];
 }

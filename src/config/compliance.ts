@@ -1,9 +1,13 @@
 import * as z from 'zod';
+import {
+  ACCOUNT_ID,
+  ACCOUNT_ID_EXPECTED,
+  AWS_REGION,
+  AWS_REGION_EXPECTED,
+} from '../domain/identifiers';
 
-const region = z
-  .string()
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region such as eu-west-1');
-const account = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
+const region = z.string().regex(AWS_REGION, AWS_REGION_EXPECTED);
+const account = z.string().regex(ACCOUNT_ID, ACCOUNT_ID_EXPECTED);
 
 /** How often the digest goes out: the one setting for both when it runs and what it covers. */
 export const DIGEST_SCHEDULES = ['daily', 'weekly'] as const;

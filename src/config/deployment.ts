@@ -1,13 +1,17 @@
 import * as z from 'zod';
+import {
+  ACCOUNT_ID,
+  ACCOUNT_ID_EXPECTED,
+  AWS_REGION,
+  AWS_REGION_EXPECTED,
+} from '../domain/identifiers';
 
 /**
  * The `deployment` section of rampart.config.yaml: where and how the CDK app in `infra/`
  * deploys Rampart. The engine never reads it; the infrastructure does.
  */
-const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
-const region = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'expected an AWS region such as eu-west-1');
+const accountId = z.string().regex(ACCOUNT_ID, ACCOUNT_ID_EXPECTED);
+const region = z.string().regex(AWS_REGION, AWS_REGION_EXPECTED);
 const ouId = z
   .string()
   .regex(

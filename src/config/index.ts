@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { INPUT_LIMITS, readBoundedFile } from '../io/bounded-read';
+import { yamlValue, type YamlValueError } from '../io/yaml';
 import { resolve } from 'node:path';
 import YAML from 'yaml';
 import * as z from 'zod';
@@ -209,7 +211,8 @@ export function parseConfigText(
   source: string,
   env: NodeJS.ProcessEnv = process.env,
 ): RampartConfig {
-  const doc = YAML.parseDocument(text, { prettyErrors: true });
+  const lineCounter = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { prettyErrors: true, lineCounter });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];
@@ -218,7 +221,17 @@ export function parseConfigText(
       source,
     );
   }
-  return parseConfig(doc.toJS(), catalog, source, env);
+  let value: unknown;
+  try {
+    value = yamlValue(doc, lineCounter);
+  } catch (error) {
+    const e = error as YamlValueError;
+    throw new ConfigError(
+      `cannot read ${source}${e.line ? ` at line ${e.line}, column ${e.column}` : ''}: ${e.message}`,
+      source,
+    );
+  }
+  return parseConfig(value, catalog, source, env);
 }
 
 /**
@@ -244,7 +257,7 @@ export function loadConfig(catalog: Catalog, path?: string, env = process.env): 
   const full = resolve(file);
   let text: string;
   try {
-    text = readFileSync(full, 'utf8');
+    text = readBoundedFile(full, INPUT_LIMITS.config, 'a configuration file').toString('utf8');
   } catch (error) {
     throw new ConfigError(
       `cannot read configuration file ${full}: ${(error as Error).message}`,

@@ -14,6 +14,12 @@ import type {
 } from '../domain';
 import { errorMessage } from '../errors';
 import {
+  ACCOUNT_ID_EXPECTED,
+  AWS_REGION_EXPECTED,
+  isAccountId,
+  isAwsRegion,
+} from '../domain/identifiers';
+import {
   accountOf,
   isReadOnly,
   parseEvent,
@@ -371,6 +377,23 @@ export class Evaluator {
       throw new MalformedEventError(
         'detail.recipientAccountId',
         'is missing (and so are account and userIdentity.accountId)',
+        record.eventID,
+      );
+    }
+    // Checked here, where they become an SDK client's scope: a bad one must be refused, not
+    // retried as an endpoint error. (Skipped events never get this far, so odd values in
+    // records no policy reads cost nothing.)
+    if (!isAccountId(account)) {
+      throw new MalformedEventError(
+        'detail.recipientAccountId',
+        `${JSON.stringify(account.slice(0, 64))}: ${ACCOUNT_ID_EXPECTED}`,
+        record.eventID,
+      );
+    }
+    if (!isAwsRegion(record.awsRegion)) {
+      throw new MalformedEventError(
+        'detail.awsRegion',
+        `${JSON.stringify(record.awsRegion.slice(0, 64))}: ${AWS_REGION_EXPECTED}`,
         record.eventID,
       );
     }

@@ -1,4 +1,10 @@
 import * as z from 'zod';
+import {
+  ACCOUNT_ID_EXPECTED,
+  AWS_REGION_EXPECTED,
+  isAccountId,
+  isAwsRegion,
+} from '../domain/identifiers';
 import { MalformedEventError } from './errors';
 
 export const CONFIG_ITEM_DETAIL_TYPE = 'Config Configuration Item Change';
@@ -116,7 +122,24 @@ function accountOrFail(
 ): string {
   const account = data.awsAccountId ?? data.accountId;
   if (!account) throw new MalformedEventError(`${prefix}.awsAccountId`, 'is missing', eventId);
+  if (!isAccountId(account)) {
+    throw new MalformedEventError(
+      `${prefix}.awsAccountId`,
+      `${JSON.stringify(account.slice(0, 64))}: ${ACCOUNT_ID_EXPECTED}`,
+      eventId,
+    );
+  }
   return account;
+}
+
+/** Config says `global` for IAM and other global resources. */
+function regionOrFail(region: string, prefix: string, eventId?: string): string {
+  if (region === 'global' || isAwsRegion(region)) return region;
+  throw new MalformedEventError(
+    `${prefix}.awsRegion`,
+    `${JSON.stringify(region.slice(0, 64))}: ${AWS_REGION_EXPECTED}, or global`,
+    eventId,
+  );
 }
 
 /** Normalises a configuration item in any of its three shapes; names the field that is wrong. */
@@ -142,7 +165,7 @@ export function normaliseConfigurationItem(
     ...(d.resourceName ? { resourceName: d.resourceName } : {}),
     ...((d.ARN ?? d.arn) ? { arn: (d.ARN ?? d.arn)! } : {}),
     account: accountOrFail(d, prefix, eventId),
-    region: d.awsRegion,
+    region: regionOrFail(d.awsRegion, prefix, eventId),
     status: d.configurationItemStatus,
     captureTime: isoTime(
       d.configurationItemCaptureTime,
@@ -184,7 +207,7 @@ export function parseConfigItemChange(detail: unknown, eventId?: string): Config
       resourceType: s.resourceType,
       resourceId: s.resourceId,
       account: accountOrFail(s, 'detail.configurationItemSummary', eventId),
-      region: s.awsRegion,
+      region: regionOrFail(s.awsRegion, 'detail.configurationItemSummary', eventId),
       status: s.configurationItemStatus,
       captureTime: isoTime(
         s.configurationItemCaptureTime,

@@ -5,6 +5,7 @@ import { needsRetry, type EventResult } from '../engine/evaluator';
 import { errorMessage } from '../errors';
 import { MalformedEventError } from '../events/errors';
 import { idempotencyFor } from '../reliability/wiring';
+import { trackCalls } from '../aws/calls';
 
 /** The event was understood but could not be fully handled; retrying may succeed. */
 export class EventHandlingError extends Error {
@@ -14,6 +15,52 @@ export class EventHandlingError extends Error {
     readonly eventId?: string,
   ) {
     super(message);
+  }
+}
+
+/** A record was not handled before its deadline; names the AWS calls it was waiting for. */
+export class RecordTimeoutError extends Error {
+  override readonly name = 'RecordTimeoutError';
+  constructor(
+    readonly deadlineMs: number,
+    readonly callsInFlight: string[],
+  ) {
+    super(
+      `not handled within ${deadlineMs} ms (the record's share of the function timeout); ${
+        callsInFlight.length > 0
+          ? `waiting for ${callsInFlight.join(', ')}`
+          : 'no AWS call was in flight'
+      }`,
+    );
+  }
+}
+
+/**
+ * How long a record may take: the invocation's remaining time less a margin to answer with
+ * the batch's item failures and flush the logs. Records run in parallel, so each gets it.
+ */
+export function recordDeadlineMs(context: Context | undefined): number | undefined {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  if (remaining === undefined || !(remaining > 0)) return undefined;
+  const margin = Math.min(2_000, Math.max(50, Math.floor(remaining / 10)));
+  return Math.max(1, remaining - margin);
+}
+
+/** Runs one record's work against its deadline, tracking its AWS calls to name them. */
+async function withDeadline<T>(work: () => Promise<T>, deadlineMs: number | undefined) {
+  const tracked = trackCalls(work);
+  if (deadlineMs === undefined) return tracked.done;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new RecordTimeoutError(deadlineMs, tracked.inFlight())),
+      deadlineMs,
+    );
+  });
+  try {
+    return await Promise.race([tracked.done, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -54,7 +101,7 @@ export function createEvaluatorHandler(rampart: Rampart) {
   const idempotency = idempotencyFor(rampart, evaluate);
   const handleOne = idempotency ? (input: unknown) => idempotency.handle(input) : evaluate;
 
-  async function handleRecord(record: SQSRecord): Promise<void> {
+  async function handleRecord(record: SQSRecord, deadlineMs: number | undefined): Promise<void> {
     try {
       let body: unknown;
       try {
@@ -66,7 +113,7 @@ export function createEvaluatorHandler(rampart: Rampart) {
           record.messageId,
         );
       }
-      await handleOne(body);
+      await withDeadline(() => handleOne(body), deadlineMs);
     } catch (error) {
       // Logged with its reason here; SQS redelivers it and finally moves it to the DLQ.
       const failure =
@@ -93,7 +140,9 @@ export function createEvaluatorHandler(rampart: Rampart) {
     if (context) idempotency?.registerLambdaContext(context);
     if (isSqsEvent(event)) {
       const processor = new BatchProcessor(EventType.SQS);
-      return processPartialResponse(event, handleRecord, processor, {
+      const deadlineMs = recordDeadlineMs(context);
+      const handle = (record: SQSRecord) => handleRecord(record, deadlineMs);
+      return processPartialResponse(event, handle, processor, {
         ...(context ? { context } : {}),
         throwOnFullBatchFailure: false,
       });

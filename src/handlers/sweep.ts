@@ -1,7 +1,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { createLogger } from '../audit';
 import { createRampart, type Rampart } from '../app';
-import { ActionNamingClients } from '../aws/action-errors';
+import { AwsClients } from '../aws/clients';
 import { defaultCatalog } from '../catalog';
 import { sweepReadActions } from '../sweep/actions';
 import type { SweepSummary } from '../sweep/model';
@@ -41,7 +41,7 @@ let defaultHandler: ReturnType<typeof createSweepHandler> | undefined;
 /** Lambda entry point (EventBridge Scheduler target); wiring is built once per environment. */
 export const handler = (event: ScheduledEvent, context?: Context) => {
   defaultHandler ??= createSweepHandler(
-    createRampart({ clients: new ActionNamingClients({ retryMode: 'adaptive' }) }),
+    createRampart({ clients: new AwsClients({ retryMode: 'adaptive' }) }),
   );
   return defaultHandler(event, context);
 };

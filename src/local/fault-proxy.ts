@@ -36,7 +36,9 @@ export type Fault =
   /** moto handles the request, then the connection is dropped: the change happened unseen. */
   | { kind: 'reset-after' }
   /** Adds latency, then lets the request through (other rules may still fire). */
-  | { kind: 'latency'; ms: number };
+  | { kind: 'latency'; ms: number }
+  /** Never answers: the connection stays open until the client gives up or the proxy closes. */
+  | { kind: 'hang' };
 
 export interface FaultRule {
   /**
@@ -304,6 +306,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       case 'reset':
         req.socket.destroy();
         return;
+      case 'hang':
+        return; // nothing is ever sent; close() destroys the connection
       default:
         break;
     }

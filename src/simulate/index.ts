@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { INPUT_LIMITS, readBoundedFile } from '../io/bounded-read';
 import type { EventResult, Evaluator } from '../engine/evaluator';
 import { errorMessage } from '../errors';
 import { MalformedEventError } from '../events/errors';
@@ -49,11 +50,23 @@ export function replayFiles(path: string): string[] {
  * of those.
  */
 export function eventsInFile(file: string): unknown[] {
-  let bytes = readFileSync(file);
+  let bytes: Buffer;
+  try {
+    bytes = readBoundedFile(file, INPUT_LIMITS.replayFile, 'the file');
+  } catch (error) {
+    throw new ReplayInputError(`cannot be read: ${errorMessage(error)}`, file);
+  }
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = gunzipSync(bytes);
+      // A gzip bomb stops at the limit instead of inflating into gigabytes.
+      bytes = gunzipSync(bytes, { maxOutputLength: INPUT_LIMITS.replayDecompressed });
     } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new ReplayInputError(
+          `decompresses to more than ${INPUT_LIMITS.replayDecompressed.toLocaleString('en-US')} bytes, the limit`,
+          file,
+        );
+      }
       throw new ReplayInputError(`is not valid gzip: ${errorMessage(error)}`, file);
     }
   }

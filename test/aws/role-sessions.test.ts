@@ -1,3 +1,4 @@
+import { ownSessionName } from '../../src/config/own-identity';
 import {
   CreateSecurityGroupCommand,
   DescribeSecurityGroupsCommand,
@@ -55,8 +56,10 @@ describe('cross-account clients (moto STS AssumeRole)', () => {
     const memberSts = clients.get(STSClient, { region: REGION, account: MEMBER });
     const identity = await memberSts.send(new GetCallerIdentityCommand({}));
     expect(identity.Account).toBe(MEMBER);
+    // Outside Lambda the session is `rampart-cli`: a local run is not one of Rampart's own
+    // deployed functions, so its changes are evaluated like anyone's.
     expect(identity.Arn).toBe(
-      `arn:aws:sts::${MEMBER}:assumed-role/RampartRemediationRole/rampart-evaluator`,
+      `arn:aws:sts::${MEMBER}:assumed-role/RampartRemediationRole/rampart-cli`,
     );
 
     const before = calls.length;
@@ -119,5 +122,19 @@ describe('cross-account clients (moto STS AssumeRole)', () => {
         RAMPART_HOME_ACCOUNT: HOME,
       }),
     ).toEqual({ roleName: 'RampartRemediationRole', homeAccount: HOME });
+  });
+});
+
+describe('the session name Rampart assumes member roles under', () => {
+  it('is the deployed function’s own name, or rampart-cli for anything else', () => {
+    expect(ownSessionName({ AWS_LAMBDA_FUNCTION_NAME: 'rampart-evaluator' })).toBe(
+      'rampart-evaluator',
+    );
+    expect(ownSessionName({ AWS_LAMBDA_FUNCTION_NAME: 'rampart-sweep' })).toBe('rampart-sweep');
+    // Another function (or a look-alike name) gets no session name that counts as Rampart's.
+    expect(ownSessionName({ AWS_LAMBDA_FUNCTION_NAME: 'rampart-evaluator-dev' })).toBe(
+      'rampart-cli',
+    );
+    expect(ownSessionName({})).toBe('rampart-cli');
   });
 });

@@ -71,8 +71,13 @@ function triggerKeys(): Set<string> {
 }
 
 // A real sample whose request was redacted to null: not an event Rampart can act on.
+// Stratus Red Team's samples carry generated, non-existent regions: refused before any call.
 const MALFORMED: Record<string, string> = {
   'panther__PutUserPolicy__2.json': 'detail.requestParameters.userName is missing',
+  'stratus__AttachRolePolicy__1.json': 'detail.awsRegion "',
+  'stratus__AttachUserPolicy__1.json': 'detail.awsRegion "',
+  'stratus__AuthorizeSecurityGroupIngress__1.json': 'detail.awsRegion "',
+  'stratus__UpdateFunctionConfiguration20150331v2__1.json': 'detail.awsRegion "',
 };
 
 describe('`rampart handle` works for every trigger event of the catalog', () => {

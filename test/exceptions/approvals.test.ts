@@ -105,15 +105,21 @@ const catalog = new Catalog({
   ],
 });
 
+/** As the bus delivers it: an EventBridge envelope from AWS (`aws.*` source). */
 const openEvent = (id: string) => ({
-  eventID: randomUUID(),
-  eventName: 'OpenBucket',
-  eventSource: 'buckets.amazonaws.com',
-  eventTime: new Date().toISOString(),
-  awsRegion: REGION,
-  recipientAccountId: ACCOUNT,
-  userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/bob` },
-  requestParameters: { id },
+  id: randomUUID(),
+  'detail-type': 'AWS API Call via CloudTrail',
+  source: 'aws.buckets',
+  detail: {
+    eventID: randomUUID(),
+    eventName: 'OpenBucket',
+    eventSource: 'buckets.amazonaws.com',
+    eventTime: new Date().toISOString(),
+    awsRegion: REGION,
+    recipientAccountId: ACCOUNT,
+    userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/bob` },
+    requestParameters: { id },
+  },
 });
 
 function statusOf(result: EventResult) {

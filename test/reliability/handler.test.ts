@@ -114,7 +114,7 @@ describe('evaluator handler: duplicates, revert wars and permanent failures (mot
     // Four at once in one batch: one acts, the others find it in progress and are retried.
     const first = (await handler(
       sqsEvent([1, 2, 3, 4].map(() => sqsRecord(body))),
-      lambdaContext(200),
+      lambdaContext(2000),
     )) as SQSBatchResponse;
     expect(first.batchItemFailures).toHaveLength(3);
     expect(audit.filter((r) => r.audit === 'record-failed').map((r) => r.errorName)).toEqual([

@@ -14,13 +14,6 @@ import {
   type LambdaFunctionSnapshot,
 } from './index';
 
-/** Does an EventInvokeConfig's FunctionName name this function (Ref, GetAtt, name or ARN)? */
-function targets(config: ResolvedResource, fn: ResolvedResource, name: string): boolean {
-  const v = config.properties.FunctionName;
-  if (v instanceof ResourceReference) return v.logicalId === fn.logicalId;
-  return typeof v === 'string' && functionNameOf(v) === name;
-}
-
 /** The unqualified function's config is the one on `$LATEST`; a version or alias is another. */
 function unqualified(config: ResolvedResource): boolean {
   const q = config.properties.Qualifier;
@@ -45,6 +38,39 @@ function eventInvokeConfigOf(config: ResolvedResource): EventInvokeConfig {
 }
 
 /**
+ * The template's EventInvokeConfigs indexed once by the function they name (Ref/GetAtt
+ * logical id, or a name or ARN), so joining them to functions stays linear in the template.
+ */
+function invokeConfigIndex(configs: ResolvedResource[]) {
+  const byLogicalId = new Map<string, number[]>();
+  const byName = new Map<string, number[]>();
+  const add = (map: Map<string, number[]>, key: string, at: number) =>
+    map.set(key, [...(map.get(key) ?? []), at]);
+  // The first config whose target is unknown could be any function's.
+  let unknownTarget: number | undefined;
+  configs.forEach((c, at) => {
+    if (
+      unknownTarget === undefined &&
+      (findUnresolved(c.properties.FunctionName) || findUnresolved(c.properties.Qualifier))
+    ) {
+      unknownTarget = at;
+    }
+    if (!unqualified(c)) return;
+    const v = c.properties.FunctionName;
+    if (v instanceof ResourceReference) add(byLogicalId, v.logicalId, at);
+    else if (typeof v === 'string') add(byName, functionNameOf(v), at);
+  });
+  return {
+    /** This function's unqualified configs, in template order. */
+    of(fn: ResolvedResource, name: string): number[] {
+      const found = [...(byLogicalId.get(fn.logicalId) ?? []), ...(byName.get(name) ?? [])];
+      return [...new Set(found)].sort((x, y) => x - y);
+    },
+    unknownTarget,
+  };
+}
+
+/**
  * `AWS::Lambda::Function` `DeadLetterConfig`, joined with the `AWS::Lambda::EventInvokeConfig`
  * (unqualified / `$LATEST`) of the same template that targets it.
  */
@@ -52,18 +78,22 @@ export function lambdaFunctionsFromTemplate(
   template: ResolvedTemplate,
 ): TemplateSubject<LambdaFunctionSnapshot>[] {
   const configs = template.resources.filter((r) => r.type === 'AWS::Lambda::EventInvokeConfig');
+  const index = invokeConfigIndex(configs);
   const subjects: TemplateSubject<LambdaFunctionSnapshot>[] = [];
   for (const fn of template.resources) {
     if (fn.type !== LAMBDA_FUNCTION) continue;
     const name = physicalName(fn, 'FunctionName');
-    const mine = configs.filter((c) => unqualified(c) && targets(c, fn, name));
-    // A config whose target or destination cannot be resolved may be this function's.
-    const doubtful = configs.find(
-      (c) =>
-        findUnresolved(c.properties.FunctionName) ||
-        findUnresolved(c.properties.Qualifier) ||
-        (mine.includes(c) && findUnresolved(c.properties.DestinationConfig)),
+    const mineAt = index.of(fn, name);
+    const mine = mineAt.map((at) => configs[at]!);
+    // A config whose target or destination cannot be resolved may be this function's: the
+    // first one, in template order.
+    const unknownDestination = mineAt.find((at) =>
+      findUnresolved(configs[at]!.properties.DestinationConfig),
     );
+    const doubtfulAt = [index.unknownTarget, unknownDestination]
+      .filter((at): at is number => at !== undefined)
+      .sort((x, y) => x - y)[0];
+    const doubtful = doubtfulAt === undefined ? undefined : configs[doubtfulAt];
     const dlq = findUnresolved(fn.properties.DeadLetterConfig, 'DeadLetterConfig');
     if (!dlq && doubtful && fn.properties.DeadLetterConfig === undefined) {
       const found =

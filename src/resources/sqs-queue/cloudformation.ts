@@ -24,15 +24,28 @@ function redriveOf(r: ResolvedResource): Record<string, unknown> | undefined {
   return raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : undefined;
 }
 
-/** Does this RedrivePolicy target the queue (Ref/GetAtt, or a literal ARN ending in its name)? */
-function redrivesTo(
-  policy: Record<string, unknown> | undefined,
-  queue: ResolvedResource,
-  name: string,
-) {
-  const target = policy?.deadLetterTargetArn;
-  if (target instanceof ResourceReference) return target.logicalId === queue.logicalId;
-  return typeof target === 'string' && target.split(':').pop() === name;
+/**
+ * Who redrives to whom, indexed once per template (a lookup per queue, not a scan of every
+ * other queue: templates of tens of thousands of queues stay linear). A RedrivePolicy
+ * targets a queue by Ref/GetAtt (its logical id) or by a literal ARN ending in its name.
+ */
+function redriveSources(queues: ResolvedResource[]) {
+  const byLogicalId = new Map<string, string[]>();
+  const byName = new Map<string, string[]>();
+  const add = (map: Map<string, string[]>, key: string, source: string) => {
+    const list = map.get(key);
+    if (list) list.push(source);
+    else map.set(key, [source]);
+  };
+  for (const q of queues) {
+    const target = redriveOf(q)?.deadLetterTargetArn;
+    if (target instanceof ResourceReference) add(byLogicalId, target.logicalId, q.logicalId);
+    else if (typeof target === 'string') add(byName, target.split(':').pop()!, q.logicalId);
+  }
+  return (queue: ResolvedResource, name: string): string[] =>
+    [...new Set([...(byLogicalId.get(queue.logicalId) ?? []), ...(byName.get(name) ?? [])])].filter(
+      (id) => id !== queue.logicalId,
+    );
 }
 
 /**
@@ -44,6 +57,7 @@ export function sqsQueuesFromTemplate(
   template: ResolvedTemplate,
 ): TemplateSubject<SqsQueueSnapshot>[] {
   const queues = template.resources.filter((r) => r.type === SQS_QUEUE);
+  const sourcesOf = redriveSources(queues);
   return queues.map((q) =>
     templateSubject(q, ['RedrivePolicy', 'QueueName', 'FifoQueue'], () => {
       const name = physicalName(q, 'QueueName');
@@ -59,9 +73,7 @@ export function sqsQueuesFromTemplate(
         const key = knownString(t.Key);
         if (key) tags[key] = knownString(t.Value) ?? '';
       }
-      const sources = queues
-        .filter((other) => other !== q && redrivesTo(redriveOf(other), q, queueName))
-        .map((other) => other.logicalId);
+      const sources = sourcesOf(q, queueName);
       return queueSnapshot(
         TEMPLATE_SCOPE,
         `https://sqs.template.local/${queueName}`,

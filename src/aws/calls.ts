@@ -1,0 +1,93 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * What Rampart knows about the SDK calls it makes: their IAM action names, how long one may
+ * take, and which are in flight for the unit of work at hand (one event, one record), so a
+ * record that runs out of time can say which call it was waiting for.
+ */
+
+/** The IAM service prefix of each SDK client Rampart uses (the SDK names clients, not services). */
+const SERVICE_PREFIXES: Record<string, string> = {
+  EC2Client: 'ec2',
+  DynamoDBClient: 'dynamodb',
+  RDSClient: 'rds',
+  LambdaClient: 'lambda',
+  SQSClient: 'sqs',
+  SNSClient: 'sns',
+  EventBridgeClient: 'events',
+  IAMClient: 'iam',
+  ConfigServiceClient: 'config',
+  STSClient: 'sts',
+  SchedulerClient: 'scheduler',
+  SecretsManagerClient: 'secretsmanager',
+};
+
+/** `EC2Client` + `DescribeSecurityGroupRulesCommand` → `ec2:DescribeSecurityGroupRules`. */
+export function iamActionName(clientName: string | undefined, commandName: string): string {
+  const service =
+    SERVICE_PREFIXES[clientName ?? ''] ?? (clientName ?? '').replace(/Client$/, '').toLowerCase();
+  return `${service}:${commandName.replace(/Command$/, '')}`;
+}
+
+const inFlight = new AsyncLocalStorage<Map<number, string>>();
+let nextCall = 0;
+
+/** Runs `work` with its own record of SDK calls in flight (see callsInFlight). */
+export function trackCalls<T>(work: () => Promise<T>): {
+  done: Promise<T>;
+  inFlight: () => string[];
+} {
+  const calls = new Map<number, string>();
+  return { done: inFlight.run(calls, work), inFlight: () => [...new Set(calls.values())] };
+}
+
+/** Called by the clients' middleware around every SDK call. */
+export async function trackedCall<T>(action: string, call: () => Promise<T>): Promise<T> {
+  const calls = inFlight.getStore();
+  const id = nextCall++;
+  calls?.set(id, action);
+  try {
+    return await call();
+  } finally {
+    calls?.delete(id);
+  }
+}
+
+/** Stated in the stack: the timeout of the function this process runs in. */
+export const FUNCTION_TIMEOUT_ENV = 'RAMPART_FUNCTION_TIMEOUT_SECONDS';
+
+export interface CallTimeouts {
+  /** TCP/TLS connection set-up. */
+  connectionTimeoutMs: number;
+  /** One attempt of one request, start to end. */
+  requestTimeoutMs: number;
+}
+
+/** Without a function timeout (the CLI): generous, but never unbounded. */
+export const DEFAULT_CALL_TIMEOUTS: CallTimeouts = {
+  connectionTimeoutMs: 5_000,
+  requestTimeoutMs: 30_000,
+};
+
+/**
+ * Per-call timeouts derived from the function's timeout: every retry of one call (the SDK
+ * makes `maxAttempts`) plus backoff fit well inside it, so one hanging call fails that call,
+ * not the whole invocation (and with it every other record of the batch).
+ */
+export function callTimeoutsFor(
+  functionTimeoutSeconds: number | undefined,
+  maxAttempts = 3,
+): CallTimeouts {
+  if (!functionTimeoutSeconds || !(functionTimeoutSeconds > 0)) return DEFAULT_CALL_TIMEOUTS;
+  const budget = Math.floor((functionTimeoutSeconds * 1000) / (2 * maxAttempts + 1));
+  const requestTimeoutMs = Math.min(DEFAULT_CALL_TIMEOUTS.requestTimeoutMs, Math.max(500, budget));
+  return {
+    requestTimeoutMs,
+    connectionTimeoutMs: Math.min(DEFAULT_CALL_TIMEOUTS.connectionTimeoutMs, requestTimeoutMs),
+  };
+}
+
+export function callTimeoutsFromEnv(env: NodeJS.ProcessEnv = process.env, maxAttempts = 3) {
+  const seconds = Number(env[FUNCTION_TIMEOUT_ENV]);
+  return callTimeoutsFor(Number.isFinite(seconds) ? seconds : undefined, maxAttempts);
+}
