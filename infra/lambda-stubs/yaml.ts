@@ -20,4 +20,11 @@ function unavailable(): never {
 export const parse = unavailable;
 export const parseDocument = unavailable;
 export const stringify = unavailable;
-export default { parse, parseDocument, stringify };
+export const visit = unavailable;
+/** Constructed before parsing (line positions for error messages), so it must be a class. */
+export class LineCounter {
+  constructor() {
+    unavailable();
+  }
+}
+export default { parse, parseDocument, stringify, visit, LineCounter };
