@@ -3,11 +3,13 @@ import type { Context } from 'aws-lambda';
 import { AwsClients } from '../aws/clients';
 import { loadSlackCredentials } from '../slack/credentials';
 import { rampartForSlack } from '../slack/runtime';
-import { slackAppFromEnv } from '../slack/app-wiring';
+import { refusalLog, slackAppFromEnv } from '../slack/app-wiring';
+import { verifiedLambdaHandler } from '../slack/request-verification';
 
 /**
  * Builds the Slack function's handler: credentials from Secrets Manager (read once per cold
- * start), bolt's AwsLambdaReceiver verifying every request's signature and timestamp.
+ * start), every request's signature and timestamp verified before its body is parsed, then
+ * bolt's AwsLambdaReceiver.
  */
 export async function createSlackHandler(): Promise<AwsHandler> {
   const clients = new AwsClients();
@@ -15,10 +17,21 @@ export async function createSlackHandler(): Promise<AwsHandler> {
   const rampart = rampartForSlack(credentials, { clients });
   const receiver = new AwsLambdaReceiver({ signingSecret: credentials.signingSecret });
   slackAppFromEnv({ ...rampart, credentials, receiver, loop: rampart.humanLoop });
-  return receiver.start();
+  return verifiedLambdaHandler(
+    credentials.signingSecret,
+    await receiver.start(),
+    refusalLog(rampart.audit),
+  );
 }
 
-type AwsHandler = Awaited<ReturnType<AwsLambdaReceiver['start']>>;
+type BoltHandler = Awaited<ReturnType<AwsLambdaReceiver['start']>>;
+type AwsHandler = ReturnType<
+  typeof verifiedLambdaHandler<
+    Parameters<BoltHandler>[0],
+    Context,
+    Awaited<ReturnType<BoltHandler>>
+  >
+>;
 let built: Promise<AwsHandler> | undefined;
 
 /** Lambda entry point behind a Function URL (or API Gateway): Slack events, interactivity, the slash command. */

@@ -7,6 +7,7 @@ import { approvalDeadlineEvent, type ApprovalDeadline } from '../exceptions/dead
 import { createSlackApp, type SlackAppDeps } from './app';
 import type { SlackCredentials } from './credentials';
 import { createSlackClient } from './reporter';
+import { verifiedRequestListener, type RefusalLogger } from './request-verification';
 import {
   HUMAN_LOOP_ENV,
   SlackWiringError,
@@ -95,7 +96,21 @@ export function slackAppFromEnv(inputs: SlackAppInputs): App {
   });
 }
 
-/** A local HTTP receiver: bolt's signature check, default path /slack/events. */
-export function localReceiver(signingSecret: string): HTTPReceiver {
-  return new HTTPReceiver({ signingSecret, processBeforeResponse: true });
+/** Where refused requests are logged (never audited as human actions: nobody is known). */
+export function refusalLog(audit: Pick<AuditLog, 'logger'>): RefusalLogger {
+  return (reason, status) => audit.logger.warn('slack request refused', { reason, status });
+}
+
+/**
+ * A local HTTP receiver (default path /slack/events): Rampart's own signature and clock
+ * check in front of bolt's, so a body is verified before bolt reads it.
+ */
+export function localReceiver(signingSecret: string, onRefused: RefusalLogger): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret, processBeforeResponse: true });
+  receiver.requestListener = verifiedRequestListener(
+    signingSecret,
+    receiver.requestListener,
+    onRefused,
+  );
+  return receiver;
 }

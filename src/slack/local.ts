@@ -1,7 +1,7 @@
 import { AwsClients } from '../aws/clients';
 import { loadSlackCredentials } from './credentials';
 import { rampartForSlack } from './runtime';
-import { localReceiver, slackAppFromEnv } from './app-wiring';
+import { localReceiver, refusalLog, slackAppFromEnv } from './app-wiring';
 
 /**
  * `rampart slack --port N`: the Slack app on bolt's HTTP receiver (default path
@@ -19,7 +19,7 @@ export async function startLocalSlackApp(options: {
     configPath: options.configPath,
     logStream: process.stderr,
   });
-  const receiver = localReceiver(credentials.signingSecret);
+  const receiver = localReceiver(credentials.signingSecret, refusalLog(rampart.audit));
   const app = slackAppFromEnv({ ...rampart, credentials, receiver, loop: rampart.humanLoop });
   const host = options.host ?? '127.0.0.1';
   await receiver.start({ port: options.port, host });

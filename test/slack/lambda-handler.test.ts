@@ -111,6 +111,28 @@ describe('Slack Lambda handler (AwsLambdaReceiver, credentials from Secrets Mana
       {} as never,
     );
     expect(stale.statusCode).toBe(401);
+    const early = await handler(
+      functionUrlEvent(
+        challenge,
+        'application/json',
+        signed(challenge, Math.floor(Date.now() / 1000) + 3600),
+      ) as never,
+      {} as never,
+    );
+    expect(early.statusCode).toBe(401);
+    // An unsigned body is never parsed: broken JSON is a plain 401, not a parse error.
+    const garbage = await handler(
+      functionUrlEvent('{"type": "url_verification", ', 'application/json', {}) as never,
+      {} as never,
+    );
+    expect(garbage.statusCode).toBe(401);
+    // A signed base64 body (Function URLs encode form bodies) is verified on its bytes.
+    const encoded = {
+      ...functionUrlEvent(help, 'application/x-www-form-urlencoded', signed(help)),
+      body: Buffer.from(help).toString('base64'),
+      isBase64Encoded: true,
+    };
+    expect((await handler(encoded as never, {} as never)).statusCode).toBe(200);
   });
 
   it('names what is missing when credentials are not configured', async () => {

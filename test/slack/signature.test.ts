@@ -2,6 +2,7 @@ import { App } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../src/local/moto';
 import { localReceiver } from '../../src/slack/app-wiring';
+import { SLACK_MAX_BODY_BYTES } from '../../src/slack/request-verification';
 import { SlackApiStandIn } from '../support/slack-api';
 import { SIGNING_SECRET, startSlackHarness, type SlackHarness } from '../support/slack-harness';
 import { postSigned, slackSignature } from '../support/slack-sign';
@@ -19,10 +20,11 @@ describe("Slack's published example", () => {
   let app: App;
   let url: string;
   const received: string[] = [];
+  const refusals: string[] = [];
 
   beforeAll(async () => {
     api = await new SlackApiStandIn().start();
-    const receiver = localReceiver(EXAMPLE_SECRET);
+    const receiver = localReceiver(EXAMPLE_SECRET, (reason) => refusals.push(reason));
     app = new App({ token: 'xoxb-example', receiver, clientOptions: { slackApiUrl: api.url } });
     app.command('/webhook-collect', async ({ ack, command }) => {
       received.push(command.user_name);
@@ -63,6 +65,31 @@ describe("Slack's published example", () => {
     });
     expect(replayed.status).toBe(401);
     expect(received).toEqual(['roadrunner']);
+    expect(refusals.at(-1)).toMatch(/^timestamp is \d+ s in the past; allowed: within 300 s$/);
+  });
+
+  it('refuses the same bytes when the clock is behind: a timestamp in the future is no fresher', async () => {
+    for (const aheadSeconds of [301, 3600, 86_400]) {
+      vi.useFakeTimers({ toFake: ['Date'], now: (EXAMPLE_TIMESTAMP - aheadSeconds) * 1000 });
+      const early = await postSigned(url, EXAMPLE_BODY, FORM, {
+        secret: EXAMPLE_SECRET,
+        timestampSeconds: EXAMPLE_TIMESTAMP,
+        signature: EXAMPLE_SIGNATURE,
+      });
+      expect(early.status).toBe(401);
+      expect(refusals.at(-1)).toBe(
+        `timestamp is ${aheadSeconds} s in the future; allowed: within 300 s`,
+      );
+    }
+    // 299 s ahead is inside the window, as Slack specifies.
+    vi.useFakeTimers({ toFake: ['Date'], now: (EXAMPLE_TIMESTAMP - 299) * 1000 });
+    const inside = await postSigned(url, EXAMPLE_BODY, FORM, {
+      secret: EXAMPLE_SECRET,
+      timestampSeconds: EXAMPLE_TIMESTAMP,
+      signature: EXAMPLE_SIGNATURE,
+    });
+    expect(inside.status).toBe(200);
+    expect(received).toEqual(['roadrunner', 'roadrunner']);
   });
 });
 
@@ -112,6 +139,14 @@ describe("Rampart's Slack endpoint verifies every request", () => {
       'replayed (signed 6 minutes ago)',
       { secret: SIGNING_SECRET, timestampSeconds: Math.floor(Date.now() / 1000) - 360 },
     ],
+    [
+      'signed for one hour from now',
+      { secret: SIGNING_SECRET, timestampSeconds: Math.floor(Date.now() / 1000) + 3600 },
+    ],
+    [
+      'signed for a day from now',
+      { secret: SIGNING_SECRET, timestampSeconds: Math.floor(Date.now() / 1000) + 86_400 },
+    ],
     ['of an unknown signature version', { secret: SIGNING_SECRET, signature: 'v1=deadbeef' }],
   ] as const)('refuses a request %s with 401 and runs nothing', async (_label, options) => {
     const before = h.api.calls.length;
@@ -124,6 +159,14 @@ describe("Rampart's Slack endpoint verifies every request", () => {
       expect(res.text).not.toContain('c-123');
       expect(res.text).not.toContain('/rampart revoke');
     }
+    expect(h.api.calls.length).toBe(before);
+  });
+
+  it('refuses an oversized body with 413 before reading it all, and runs nothing', async () => {
+    const before = h.api.calls.length;
+    const body = `text=${'a'.repeat(SLACK_MAX_BODY_BYTES + 10)}`;
+    const res = await postSigned(h.url, body, FORM, { secret: SIGNING_SECRET });
+    expect(res.status).toBe(413);
     expect(h.api.calls.length).toBe(before);
   });
 });

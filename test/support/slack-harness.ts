@@ -10,7 +10,7 @@ import { SchedulerDeadlines } from '../../src/exceptions/deadline';
 import { ensureExceptionsTable, type TableRef } from '../../src/exceptions/table';
 import { freePort } from '../../src/local/moto';
 import { createSlackClient } from '../../src/slack/reporter';
-import { localReceiver, slackAppFromEnv } from '../../src/slack/app-wiring';
+import { localReceiver, refusalLog, slackAppFromEnv } from '../../src/slack/app-wiring';
 import { humanLoopFromEnv, type HumanLoop } from '../../src/slack/wiring';
 import { SlackApiStandIn } from './slack-api';
 
@@ -79,7 +79,7 @@ export async function startSlackHarness(
   const audit = new AuditLog(createLogger());
   audit.subscribe((r) => records.push(r));
   const rampart = createRampart({ config, clients, audit, humanLoop: loop });
-  const receiver = localReceiver(SIGNING_SECRET);
+  const receiver = localReceiver(SIGNING_SECRET, refusalLog(audit));
   const app = slackAppFromEnv({
     ...rampart,
     env,
