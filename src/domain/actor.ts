@@ -7,6 +7,10 @@ export interface Actor {
   accountId?: string;
   /** For assumed roles: the role the session was issued from. */
   sessionIssuerArn?: string;
+  /** sessionContext.sourceIdentity: set once when the first role was assumed, kept through chains. */
+  sourceIdentity?: string;
+  /** onBehalfOf.userId: the Identity Center (identity store) user of an identity-enhanced session. */
+  onBehalfOfUserId?: string;
   sourceIPAddress?: string;
   userAgent?: string;
 }

@@ -138,13 +138,18 @@ function str(value: unknown): string | undefined {
 
 export function actorOf(record: CloudTrailRecord): Actor {
   const identity = record.userIdentity ?? {};
-  const issuer = getCI(getCI(identity, 'sessionContext'), 'sessionIssuer');
+  const session = getCI(identity, 'sessionContext');
+  const issuer = getCI(session, 'sessionIssuer');
+  const sourceIdentity = str(getCI(session, 'sourceIdentity'));
+  const onBehalfOfUserId = str(getCI(getCI(identity, 'onBehalfOf'), 'userId'));
   return {
     type: str(getCI(identity, 'type')) ?? 'Unknown',
     arn: str(getCI(identity, 'arn')),
     principalId: str(getCI(identity, 'principalId')),
     accountId: str(getCI(identity, 'accountId')),
     sessionIssuerArn: str(getCI(issuer, 'arn')),
+    ...(sourceIdentity ? { sourceIdentity } : {}),
+    ...(onBehalfOfUserId ? { onBehalfOfUserId } : {}),
     sourceIPAddress: record.sourceIPAddress,
     userAgent: record.userAgent,
   };

@@ -46,8 +46,10 @@ export interface ExceptionRecord {
   scope: ExceptionScope;
   status: 'active' | 'revoked';
   requester: Requester;
-  /** Slack user id of the approver. */
+  /** Slack user id of the (last) approver. */
   approver: string;
+  /** Every approver, in order, when more than one was needed (four eyes). */
+  approvers?: string[];
   justification: string;
   createdAt: string;
   expiresAt: string;
@@ -58,6 +60,9 @@ export interface ExceptionRecord {
 }
 
 export const MIN_JUSTIFICATION_LENGTH = 10;
+export const MAX_JUSTIFICATION_LENGTH = 1000;
+/** `key=value`: AWS allows 128-character keys and 256-character values. */
+export const MAX_TAG_SCOPE_LENGTH = 128 + 1 + 256;
 
 /** The account of an ARN (`arn:partition:service:region:account:...`). */
 export function accountOfArn(arn: string): string | undefined {
@@ -102,9 +107,9 @@ export function validateScope(scope: ExceptionScope, resource: ResourceRef): Exc
 
 export function validateJustification(text: string | undefined): string {
   const trimmed = (text ?? '').trim();
-  if (trimmed.length < MIN_JUSTIFICATION_LENGTH) {
+  if (trimmed.length < MIN_JUSTIFICATION_LENGTH || trimmed.length > MAX_JUSTIFICATION_LENGTH) {
     throw new ExceptionError(
-      `justification is required (at least ${MIN_JUSTIFICATION_LENGTH} characters)`,
+      `justification is required: ${MIN_JUSTIFICATION_LENGTH} to ${MAX_JUSTIFICATION_LENGTH} characters (got ${trimmed.length})`,
       'justification',
     );
   }
@@ -123,6 +128,7 @@ export function parseDurationDays(raw: string | number | undefined): ExceptionDu
   return days as ExceptionDurationDays;
 }
 
-export function requesterLabel(r: Requester): string {
-  return 'slackUserId' in r ? `<@${r.slackUserId}>` : r.awsPrincipal;
+/** A Slack requester as a mention; an AWS principal as its ARN (escaped when rendered). */
+export function requesterLabel(r: Requester): string | { user: string } {
+  return 'slackUserId' in r ? { user: r.slackUserId } : r.awsPrincipal;
 }

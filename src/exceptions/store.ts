@@ -2,7 +2,6 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
-  PutCommand,
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -10,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { AwsClients } from '../aws/clients';
-import type { ResourceRef, Violation } from '../domain';
+import type { Actor, ResourceRef, Violation } from '../domain';
 import type { Snapshot } from '../engine/definitions';
 import {
   ExceptionAuthorizationError,
@@ -28,24 +27,47 @@ import {
 import { documentClient, epochSeconds, type TableRef } from './table';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
+>[number];
 /** Decided requests are kept this long for the record, then TTL removes them. */
 const REQUEST_RETENTION_DAYS = 90;
 
-/** An exception asked for in Slack, waiting for an approver other than the requester. */
+/**
+ * An exception waiting for approval: asked for in Slack by a requester, or (mode `approve`)
+ * approved once on a change whose author no Slack user is tied to, waiting for a second,
+ * distinct approver.
+ */
 export interface ExceptionRequest {
   id: string;
   policyId: string;
   resource: ResourceRef;
   scope: ExceptionScope;
-  requester: string;
+  requester: Requester;
+  /** Who made the change the exception is for, as CloudTrail named them. */
+  author?: Actor;
   justification: string;
   days: ExceptionDurationDays;
   status: 'pending' | 'approved' | 'denied';
   createdAt: string;
+  /** Slack user ids that approved so far, in order (a second is needed under four eyes). */
+  approvals: string[];
   decidedBy?: string;
   exceptionId?: string;
   noticeId?: string;
 }
+
+/** A transaction item a caller adds to a decision (a single-use form token, a notice claim). */
+export interface DecisionGuard {
+  item: TransactItem;
+  /** What to say when this item's condition is what failed. */
+  conflict: string;
+}
+
+/** What approving a request did: granted the exception, or recorded the first of two approvals. */
+export type RequestApproval =
+  | { status: 'granted'; record: ExceptionRecord; request: ExceptionRequest }
+  | { status: 'needs-another-approver'; request: ExceptionRequest };
 
 export interface GrantInput {
   policyId: string;
@@ -53,6 +75,8 @@ export interface GrantInput {
   scope: ExceptionScope;
   requester: Requester;
   approver: string;
+  /** Every approver in order, when two were needed. */
+  approvers?: string[];
   justification: string;
   days: ExceptionDurationDays;
   noticeId?: string;
@@ -174,39 +198,51 @@ export class ExceptionStore implements ExceptionLookup {
     return chosen && toRecord(chosen);
   }
 
-  async createRequest(input: {
-    policyId: string;
-    resource: ResourceRef;
-    scope: ExceptionScope;
-    requester: string;
-    justification: string;
-    days: ExceptionDurationDays;
-    noticeId?: string;
-    now: number;
-  }): Promise<ExceptionRequest> {
+  async createRequest(
+    input: {
+      policyId: string;
+      resource: ResourceRef;
+      scope: ExceptionScope;
+      requester: Requester;
+      author?: Actor;
+      justification: string;
+      days: ExceptionDurationDays;
+      noticeId?: string;
+      /** Approvals already given (the first approver of a four-eyes grant). */
+      approvals?: string[];
+      now: number;
+    },
+    guards: DecisionGuard[] = [],
+  ): Promise<ExceptionRequest> {
     const request: ExceptionRequest = {
       id: `req-${this.newId()}`,
       policyId: input.policyId,
       resource: input.resource,
       scope: validateScope(input.scope, input.resource),
       requester: input.requester,
+      ...(input.author ? { author: input.author } : {}),
       justification: validateJustification(input.justification),
       days: input.days,
       status: 'pending',
       createdAt: new Date(input.now).toISOString(),
+      approvals: input.approvals ?? [],
       ...(input.noticeId ? { noticeId: input.noticeId } : {}),
     };
-    await this.db.send(
-      new PutCommand({
+    const put: TransactItem = {
+      Put: {
         TableName: this.table.name,
         Item: {
           pk: `request#${request.id}`,
           kind: 'request',
           ...request,
+          approvalCount: request.approvals.length,
           ttl: Math.floor(input.now / 1000) + REQUEST_RETENTION_DAYS * 86400,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+      },
+    };
+    await this.transact([...guards.map((g) => g.item), put], request.id, (index) =>
+      index < guards.length ? guards[index]!.conflict : `request ${request.id} already exists`,
     );
     return request;
   }
@@ -220,53 +256,110 @@ export class ExceptionStore implements ExceptionLookup {
       }),
     );
     if (!out.Item) return undefined;
-    return withoutStorageKeys<ExceptionRequest>(out.Item);
+    const { approvalCount, ...item } = out.Item;
+    void approvalCount;
+    return withoutStorageKeys<ExceptionRequest>(item);
   }
 
   /**
-   * Approves a pending request: the request flips to approved and the exception is written
-   * in one transaction, each conditional, so a double click yields exactly one exception.
+   * Records one approval of a pending request. With `required` approvals reached, the
+   * request flips to approved and the exception is written in one transaction, each
+   * conditional on the approvals seen, so a double click or a concurrent second approver
+   * yields exactly one exception; below it, the approval is recorded and the request waits.
+   * Who may approve (not the author, not the requester) is the caller's rule; the store
+   * refuses the requester and a repeated approver whatever the caller says.
    */
-  async approveRequest(id: string, approver: string, now: number): Promise<ExceptionRecord> {
+  async approveRequest(
+    id: string,
+    approver: string,
+    now: number,
+    required: 1 | 2 = 1,
+    guards: DecisionGuard[] = [],
+  ): Promise<RequestApproval> {
     const request = await this.getRequest(id);
     if (!request) throw new ExceptionError(`exception request ${id} does not exist`, id);
-    if (request.requester === approver) {
+    if ('slackUserId' in request.requester && request.requester.slackUserId === approver) {
       throw new ExceptionAuthorizationError(
-        `nobody approves their own request: <@${approver}> asked for ${id}`,
+        `nobody approves their own request: ${approver} asked for ${id}`,
         id,
       );
     }
     if (request.status !== 'pending') {
       throw new ExceptionConflictError(
-        `request ${id} was already ${request.status} by <@${request.decidedBy}>`,
+        `request ${id} was already ${request.status} by ${request.decidedBy}`,
         id,
       );
     }
+    if (request.approvals.includes(approver)) {
+      throw new ExceptionAuthorizationError(
+        `${approver} already approved ${id}; a second, different approver is needed`,
+        id,
+      );
+    }
+    const approvals = [...request.approvals, approver];
+    const seen = {
+      ConditionExpression: '#status = :pending AND approvalCount = :seen',
+      ExpressionAttributeNames: { '#status': 'status' },
+    };
+    const raced = `request ${id} was already decided or approved meanwhile (a second click changes nothing)`;
+    if (approvals.length < required) {
+      const record: TransactItem = {
+        Update: {
+          TableName: this.table.name,
+          Key: { pk: `request#${id}` },
+          UpdateExpression: 'SET approvals = :approvals, approvalCount = :count',
+          ...seen,
+          ExpressionAttributeValues: {
+            ':approvals': approvals,
+            ':count': approvals.length,
+            ':pending': 'pending',
+            ':seen': request.approvals.length,
+          },
+        },
+      };
+      await this.transact([...guards.map((g) => g.item), record], id, (index) =>
+        index < guards.length ? guards[index]!.conflict : raced,
+      );
+      return { status: 'needs-another-approver', request: { ...request, approvals } };
+    }
     const { items, record } = this.exceptionItems(
-      { ...request, requester: { slackUserId: request.requester }, approver },
+      {
+        ...request,
+        approver,
+        ...(approvals.length > 1 ? { approvers: approvals } : {}),
+      },
       now,
     );
-    const decide = {
+    const decide: TransactItem = {
       Update: {
         TableName: this.table.name,
         Key: { pk: `request#${id}` },
-        UpdateExpression: 'SET #status = :approved, decidedBy = :by, exceptionId = :eid',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
+        UpdateExpression:
+          'SET #status = :approved, decidedBy = :by, exceptionId = :eid, approvals = :approvals, approvalCount = :count',
+        ...seen,
         ExpressionAttributeValues: {
           ':approved': 'approved',
           ':pending': 'pending',
           ':by': approver,
           ':eid': record.id,
+          ':approvals': approvals,
+          ':count': approvals.length,
+          ':seen': request.approvals.length,
         },
       },
     };
-    await this.transact([decide, ...items], id, (index) =>
-      index === 0
-        ? `request ${id} was already decided (a second click changes nothing)`
-        : `an active exception already covers ${describeScope(request.scope)} for ${request.policyId}`,
+    await this.transact([...guards.map((g) => g.item), decide, ...items], id, (index) =>
+      index < guards.length
+        ? guards[index]!.conflict
+        : index === guards.length
+          ? raced
+          : `an active exception already covers ${describeScope(request.scope)} for ${request.policyId}`,
     );
-    return record;
+    return {
+      status: 'granted',
+      record,
+      request: { ...request, approvals, status: 'approved', decidedBy: approver, exceptionId: record.id },
+    };
   }
 
   /** Denies a pending request; the denial and its decision item are one transaction. */
@@ -316,16 +409,19 @@ export class ExceptionStore implements ExceptionLookup {
   }
 
   /** Grants an exception directly (an approver answering an `approve`-mode notice). */
-  async grant(input: GrantInput, now: number): Promise<ExceptionRecord> {
+  async grant(
+    input: GrantInput,
+    now: number,
+    guards: DecisionGuard[] = [],
+  ): Promise<ExceptionRecord> {
     if ('slackUserId' in input.requester && input.requester.slackUserId === input.approver) {
       throw new ExceptionAuthorizationError('nobody approves their own request', input.approver);
     }
     const { items, record } = this.exceptionItems(input, now);
-    await this.transact(
-      items,
-      record.id,
-      () =>
-        `an active exception already covers ${describeScope(input.scope)} for ${input.policyId}`,
+    await this.transact([...guards.map((g) => g.item), ...items], record.id, (index) =>
+      index < guards.length
+        ? guards[index]!.conflict
+        : `an active exception already covers ${describeScope(input.scope)} for ${input.policyId}`,
     );
     return record;
   }
@@ -431,6 +527,7 @@ export class ExceptionStore implements ExceptionLookup {
       status: 'active',
       requester: input.requester,
       approver: input.approver,
+      ...(input.approvers ? { approvers: input.approvers } : {}),
       justification: validateJustification(input.justification),
       createdAt: new Date(now).toISOString(),
       expiresAt,
@@ -477,7 +574,7 @@ export class ExceptionStore implements ExceptionLookup {
   }
 
   private async transact(
-    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+    items: TransactItem[],
     subject: string,
     conflict: (index: number) => string,
   ): Promise<void> {

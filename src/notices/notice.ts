@@ -2,6 +2,7 @@ import type { Actor, ResourceRef } from '../domain';
 import type { Catalog } from '../engine/catalog';
 import type { ReportContext } from '../engine/evaluator';
 import { approvalIdOf } from '../exceptions/deadline';
+import type { RichText, TextPart } from '../slack/mrkdwn';
 
 export const NOTICE_KINDS = ['reverted', 'approval', 'notify', 'failed'] as const;
 /** One notice per outcome humans must hear about. */
@@ -10,10 +11,13 @@ export type NoticeKind = (typeof NOTICE_KINDS)[number];
 /** A pending exception request shown on the notice until someone decides it. */
 export interface PendingRequestView {
   id: string;
-  requester: string;
+  /** A Slack user (mention) or, for a change awaiting approval, its AWS principal. */
+  requester: TextPart;
   justification: string;
   days: number;
   scope: string;
+  /** Approvals given so far, when a second, distinct approver is needed (four eyes). */
+  approvals?: string[];
 }
 
 /**
@@ -43,8 +47,8 @@ export interface Notice {
   /** Buttons are offered while open; a decided approval or a failure closes the notice. */
   open: boolean;
   pendingRequest?: PendingRequestView;
-  /** What happened since, oldest first (`Approved by <@U> until ...`). */
-  history: string[];
+  /** What happened since, oldest first; rendered (and escaped) by each channel. */
+  history: RichText[];
 }
 
 const KIND_OF_STATUS: Partial<Record<string, NoticeKind>> = {

@@ -96,9 +96,15 @@ export function slackAppFromEnv(inputs: SlackAppInputs): App {
   });
 }
 
-/** Where refused requests are logged (never audited as human actions: nobody is known). */
-export function refusalLog(audit: Pick<AuditLog, 'logger'>): RefusalLogger {
-  return (reason, status) => audit.logger.warn('slack request refused', { reason, status });
+/**
+ * Where refused requests go: unsigned ones are logged (anyone can send them); signed but
+ * malformed ones are audited, since only Slack or a holder of the secret can send them.
+ */
+export function refusalLog(audit: Pick<AuditLog, 'logger' | 'humanAction'>): RefusalLogger {
+  return (reason, status, signed) => {
+    if (signed) audit.humanAction('slack-request', { user: 'unknown', refused: reason, status });
+    else audit.logger.warn('slack request refused', { reason, status });
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../config/slack';
+import { joinRich, user, usergroup, type TextPart } from './mrkdwn';
 
 /**
  * Who may approve: the configured user ids, plus the current members of the configured
@@ -25,43 +26,14 @@ export class Approvers {
     return false;
   }
 
-  /** `<@U1>, <!subteam^S1>`: how the refusal names who may approve. */
-  describe(): string {
-    return [
-      ...this.approvers.users.map((u) => `<@${u}>`),
-      ...this.approvers.userGroups.map((g) => `<!subteam^${g}>`),
-    ].join(', ');
+  /** `<@U1>, <!subteam^S1>`: how a refusal names who may approve. */
+  describe(): TextPart[] {
+    return joinRich(
+      [
+        ...this.approvers.users.map((u) => [user(u)]),
+        ...this.approvers.userGroups.map((g) => [usergroup(g)]),
+      ],
+      ', ',
+    );
   }
-}
-
-/**
- * The names an AWS principal goes by: an IAM user's name, or an assumed role's session
- * name (with SSO, the person's email) and that email's local part.
- */
-export function principalNames(arn: string | undefined): string[] {
-  const match = /:(?:user\/(?:.*\/)?|assumed-role\/[^/]+\/)([^/]+)$/.exec(arn ?? '');
-  if (!match) return [];
-  const name = match[1]!.toLowerCase();
-  return name.includes('@') ? [name, name.split('@')[0]!] : [name];
-}
-
-/**
- * Whether a Slack user is the AWS principal whose change awaits approval: their Slack
- * email, its local part or their handle equals the IAM user or session name. In mode
- * `approve` the change is the request, so such an approver would approve their own.
- * Throws when Slack cannot tell (scope `users:read.email` missing): callers refuse then.
- */
-export async function madeTheChange(
-  client: WebClient,
-  slackUserId: string,
-  actorArn: string | undefined,
-): Promise<boolean> {
-  const names = principalNames(actorArn);
-  if (names.length === 0) return false;
-  const { user } = await client.users.info({ user: slackUserId });
-  const email = user?.profile?.email?.toLowerCase();
-  const slackNames = [email, email?.split('@')[0], user?.name?.toLowerCase()].filter(
-    (n): n is string => Boolean(n),
-  );
-  return slackNames.some((n) => names.includes(n));
 }

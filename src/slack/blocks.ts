@@ -1,6 +1,25 @@
 import type { types } from '@slack/bolt';
-import { EXCEPTION_DURATION_DAYS } from '../exceptions/model';
+import * as z from 'zod';
+import {
+  EXCEPTION_DURATION_DAYS,
+  MAX_JUSTIFICATION_LENGTH,
+  MAX_TAG_SCOPE_LENGTH,
+  MIN_JUSTIFICATION_LENGTH,
+} from '../exceptions/model';
 import { consoleUrl, formatDuration, type Notice } from '../notices/notice';
+import {
+  SLACK_LIMITS,
+  clipMrkdwn,
+  escapeMrkdwn,
+  fitLines,
+  joinRich,
+  md,
+  mrkdwn,
+  user,
+  type RichText,
+} from './mrkdwn';
+
+export { escapeMrkdwn } from './mrkdwn';
 
 export type Block = types.KnownBlock;
 
@@ -28,15 +47,6 @@ const HEADLINES: Record<Notice['kind'], string> = {
   failed: ':x: Remediation failed',
 };
 
-/** Slack mrkdwn treats &, < and > specially; user-controlled text is escaped. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function bullets(lines: string[]): string {
-  return lines.map((l) => `• ${escapeMrkdwn(l)}`).join('\n');
-}
-
 function button(
   text: string,
   actionId: string,
@@ -45,95 +55,147 @@ function button(
 ): types.Button {
   return {
     type: 'button',
-    text: { type: 'plain_text', text },
+    text: { type: 'plain_text', text: text.slice(0, SLACK_LIMITS.buttonText) },
     action_id: actionId,
-    value,
+    value: value.slice(0, SLACK_LIMITS.buttonValue),
     ...(style ? { style } : {}),
   };
 }
 
-/** The plain-text fallback Slack shows in notifications and to screen readers. */
-export function noticeText(notice: Notice): string {
-  return `${HEADLINES[notice.kind].replace(/^:[a-z_]+: /, '')}: ${notice.policy.title} on ${notice.resource.id} (${notice.resource.account}/${notice.resource.region})`;
+function section(text: string): Block {
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: clipMrkdwn(text, SLACK_LIMITS.sectionText) },
+  };
 }
 
-/** The Block Kit message for a notice: one per outcome, edited in place as it evolves. */
+function context(text: RichText): Block {
+  return {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: clipMrkdwn(mrkdwn(text), SLACK_LIMITS.contextText) }],
+  };
+}
+
+function field(label: string, value: string): types.MrkdwnElement {
+  return { type: 'mrkdwn', text: clipMrkdwn(`*${label}*\n${value}`, SLACK_LIMITS.field) };
+}
+
+/** The plain-text fallback Slack shows in notifications and to screen readers (mrkdwn, escaped). */
+export function noticeText(notice: Notice): string {
+  const { resource } = notice;
+  return clipMrkdwn(
+    escapeMrkdwn(
+      `${HEADLINES[notice.kind].replace(/^:[a-z_]+: /, '')}: ${notice.policy.title} on ${resource.id} (${resource.account}/${resource.region})`,
+    ),
+    SLACK_LIMITS.messageText,
+  );
+}
+
+/** The "… and N more" line of a clipped list: where the full list is. */
+function moreLine(notice: Notice) {
+  return (hidden: number) =>
+    `… and ${hidden} more (all of them are in the audit record of event ${notice.eventId})`;
+}
+
+/**
+ * The Block Kit message for a notice: one per outcome, edited in place as it evolves.
+ * Within Slack's limits whatever the notice holds (60 rules, 3,000-character user agents,
+ * long histories): lists end in "… and N more", long texts are clipped.
+ */
 export function noticeBlocks(notice: Notice): Block[] {
   const { resource, actor } = notice;
   const who = actor?.arn ?? actor?.principalId ?? 'unknown principal';
   const from = [actor?.sourceIPAddress, actor?.userAgent].filter(Boolean).join(' via ');
   const fields: types.MrkdwnElement[] = [
-    { type: 'mrkdwn', text: `*Resource*\n<${consoleUrl(resource)}|${escapeMrkdwn(resource.id)}>` },
-    { type: 'mrkdwn', text: `*Account / region*\n${resource.account} / ${resource.region}` },
-    { type: 'mrkdwn', text: `*Who*\n${escapeMrkdwn(who)}` },
-    { type: 'mrkdwn', text: `*From*\n${escapeMrkdwn(from || 'unknown')}` },
-    { type: 'mrkdwn', text: `*Change*\n${escapeMrkdwn(notice.eventName)} at ${notice.eventTime}` },
-    { type: 'mrkdwn', text: `*Severity*\n${notice.policy.severity} (${notice.policy.id})` },
+    field('Resource', `<${consoleUrl(resource)}|${clipMrkdwn(escapeMrkdwn(resource.id), 500)}>`),
+    field('Account / region', escapeMrkdwn(`${resource.account} / ${resource.region}`)),
+    field('Who', escapeMrkdwn(who)),
+    field('From', escapeMrkdwn(from || 'unknown')),
+    field('Change', escapeMrkdwn(`${notice.eventName} at ${notice.eventTime}`)),
+    field('Severity', escapeMrkdwn(`${notice.policy.severity} (${notice.policy.id})`)),
   ];
   if (notice.timeToRevertMs !== undefined) {
-    fields.push({
-      type: 'mrkdwn',
-      text: `*Time to revert*\n${formatDuration(notice.timeToRevertMs)}`,
-    });
+    fields.push(field('Time to revert', formatDuration(notice.timeToRevertMs)));
   }
-  const blocks: Block[] = [
+  const head: Block[] = [
     {
       type: 'header',
       text: {
         type: 'plain_text',
-        text: `${HEADLINES[notice.kind]}: ${notice.policy.title}`.slice(0, 150),
+        text: `${HEADLINES[notice.kind]}: ${notice.policy.title}`.slice(0, SLACK_LIMITS.header),
         emoji: true,
       },
     },
-    { type: 'section', fields: fields.slice(0, 10) },
+    { type: 'section', fields: fields.slice(0, SLACK_LIMITS.fields) },
   ];
+  const body: Block[] = [];
   if (notice.changes.length > 0) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: `*Removed*\n${bullets(notice.changes)}` },
-    });
+    body.push(
+      section(fitLines('*Removed*', notice.changes, SLACK_LIMITS.sectionText, moreLine(notice))),
+    );
   } else if (notice.findings.length > 0) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: `*Found*\n${bullets(notice.findings)}` },
-    });
+    body.push(
+      section(fitLines('*Found*', notice.findings, SLACK_LIMITS.sectionText, moreLine(notice))),
+    );
   }
   if (notice.error) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: `*AWS error*\n\`\`\`${escapeMrkdwn(notice.error)}\`\`\`` },
-    });
+    body.push(section(`*AWS error*\n\`\`\`${escapeMrkdwn(notice.error)}\`\`\``));
   }
   if (notice.kind === 'approval' && notice.deadline && notice.open) {
-    blocks.push({
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: `Left in place until ${notice.deadline}; reverted automatically then unless an exception is approved.`,
-        },
-      ],
-    });
+    body.push(
+      context(
+        md`Left in place until ${notice.deadline}; reverted automatically then unless an exception is approved.`,
+      ),
+    );
   }
   const request = notice.pendingRequest;
   if (request) {
-    blocks.push({
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: `*Exception requested* by <@${request.requester}> for ${request.days} day(s) on ${escapeMrkdwn(request.scope)}\n>${escapeMrkdwn(request.justification)}`,
-      },
-    });
-  }
-  for (const line of notice.history) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: line }] });
+    const approvals = request.approvals ?? [];
+    body.push(
+      section(
+        mrkdwn([
+          ...md`*Exception requested* by ${request.requester} for ${request.days} day(s) on ${request.scope}\n>`,
+          request.justification,
+          ...(approvals.length > 0
+            ? md`\nApproved by ${joinRich(
+                approvals.map((a) => [user(a)]),
+                ', ',
+              )}; ${FOUR_EYES_NOTE}.`
+            : []),
+        ]),
+      ),
+    );
   }
   const buttons = noticeButtons(notice);
-  if (buttons.length > 0) {
-    blocks.push({ type: 'actions', block_id: `rampart_actions_${notice.id}`, elements: buttons });
-  }
-  return blocks;
+  const actions: Block[] =
+    buttons.length > 0
+      ? [{ type: 'actions', block_id: `rampart_actions_${notice.id}`, elements: buttons }]
+      : [];
+  return [
+    ...head,
+    ...body,
+    ...historyBlocks(
+      notice.history,
+      SLACK_LIMITS.blocks - head.length - body.length - actions.length,
+    ),
+    ...actions,
+  ];
 }
+
+/** The first history line and the latest ones that fit, with a count of those left out. */
+function historyBlocks(history: readonly RichText[], room: number): Block[] {
+  if (history.length <= room) return history.map(context);
+  const keep = Math.max(room - 2, 0);
+  return [
+    context(history[0]!),
+    context(md`… ${history.length - 1 - keep} earlier entries not shown`),
+    ...history.slice(history.length - keep).map(context),
+  ];
+}
+
+/** Said on a request that has one approval of the two it needs. */
+export const FOUR_EYES_NOTE =
+  'the author of this change cannot be tied to a Slack user, so a second, different approver is needed';
 
 function noticeButtons(notice: Notice): types.Button[] {
   if (!notice.open) return [];
@@ -159,12 +221,30 @@ function noticeButtons(notice: Notice): types.Button[] {
   }
 }
 
-export interface ExceptionModalMetadata {
-  noticeId: string;
+/** What a modal carries back in private_metadata; checked on submission (it is Slack-signed, not ours). */
+export const exceptionModalMetadataSchema = z.strictObject({
+  noticeId: z.string().min(1).max(200),
   /** `request`: anyone asks, an approver decides later; `grant`: an approver grants now. */
-  mode: 'request' | 'grant';
-  channel: string;
-  ts: string;
+  mode: z.enum(['request', 'grant']),
+  channel: z.string().max(32),
+  ts: z.string().max(32),
+  /** The single-use form token (NoticeStore.issueFormToken). */
+  token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+});
+export type ExceptionModalMetadata = z.output<typeof exceptionModalMetadataSchema>;
+
+/** The metadata of a submitted modal, or a refusal naming what is wrong. */
+export function parseModalMetadata(raw: string): ExceptionModalMetadata | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return 'private_metadata is not JSON';
+  }
+  const parsed = exceptionModalMetadataSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  return `private_metadata.${issue.path.join('.') || '(root)'}: ${issue.message}`;
 }
 
 /** The modal that asks for scope, duration and justification. */
@@ -195,7 +275,10 @@ export function exceptionModal(notice: Notice, metadata: ExceptionModalMetadata)
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `*${escapeMrkdwn(notice.policy.title)}*\n${escapeMrkdwn(notice.resource.arn)}`,
+          text: clipMrkdwn(
+            `*${escapeMrkdwn(notice.policy.title)}*\n${escapeMrkdwn(notice.resource.arn)}`,
+            SLACK_LIMITS.sectionText,
+          ),
         },
       },
       {
@@ -218,7 +301,11 @@ export function exceptionModal(notice: Notice, metadata: ExceptionModalMetadata)
           type: 'plain_text',
           text: 'Whoever can set this tag can claim the exception for their resource.',
         },
-        element: { type: 'plain_text_input', action_id: MODAL_FIELDS.tag.action },
+        element: {
+          type: 'plain_text_input',
+          action_id: MODAL_FIELDS.tag.action,
+          max_length: MAX_TAG_SCOPE_LENGTH,
+        },
       },
       {
         type: 'input',
@@ -239,7 +326,8 @@ export function exceptionModal(notice: Notice, metadata: ExceptionModalMetadata)
           type: 'plain_text_input',
           action_id: MODAL_FIELDS.justification.action,
           multiline: true,
-          min_length: 10,
+          min_length: MIN_JUSTIFICATION_LENGTH,
+          max_length: MAX_JUSTIFICATION_LENGTH,
         },
       },
     ],

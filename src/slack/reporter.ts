@@ -3,6 +3,7 @@ import type { Catalog } from '../engine/catalog';
 import type { ReportContext, Reporter } from '../engine/evaluator';
 import { noticeIdOf, noticeOf, type Notice } from '../notices/notice';
 import { noticeBlocks, noticeText } from './blocks';
+import type { RichText } from './mrkdwn';
 import type { NoticeStore } from './notices';
 
 /**
@@ -31,18 +32,18 @@ export interface SlackReporterOptions {
   now?: () => number;
 }
 
-/** The line a decided approval adds to its notice. */
-function approvalOverLine(context: ReportContext): string | undefined {
+/** The line a decided approval adds to its notice (escaped when rendered). */
+function approvalOverLine(context: ReportContext): RichText | undefined {
   const { outcome, decision } = context;
   switch (outcome?.status) {
     case 'reverted':
-      return `Reverted: ${decision?.reason ?? 'approval over'}.`;
+      return [`Reverted: ${decision?.reason ?? 'approval over'}.`];
     case 'excepted':
-      return `Not reverted: ${decision?.reason ?? `exception ${outcome.exceptionId}`}.`;
+      return [`Not reverted: ${decision?.reason ?? `exception ${outcome.exceptionId}`}.`];
     case 'already-compliant':
-      return 'Already compliant when the approval ended: nothing to revert.';
+      return ['Already compliant when the approval ended: nothing to revert.'];
     case 'failed':
-      return `Revert failed: ${outcome.error ?? 'unknown error'}`;
+      return [`Revert failed: ${outcome.error ?? 'unknown error'}`];
     default:
       return undefined;
   }
@@ -73,9 +74,16 @@ export class SlackReporter implements Reporter {
     }
     const notice = noticeOf(context, this.options.catalog);
     if (!notice) return;
-    // The same event delivered twice (EventBridge and SQS are at-least-once) posts once.
-    if (await this.options.notices.get(notice.id)) return;
-    await this.post(notice);
+    // The same event delivered twice (EventBridge and SQS are at-least-once), even at the
+    // same instant, posts once: only the delivery that wins the conditional claim posts.
+    const { notices } = this.options;
+    if (!(await notices.claimPosting(notice.id, this.now()))) return;
+    try {
+      await this.post(notice);
+    } catch (error) {
+      await notices.releasePosting(notice.id);
+      throw error;
+    }
   }
 
   async post(notice: Notice): Promise<void> {

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { slackPayloadProblem } from './payloads';
 
 /**
  * Slack's request signing, checked before anything reads the body: bolt's receivers only
@@ -18,6 +19,8 @@ export class SlackRequestError extends Error {
   constructor(
     message: string,
     readonly status: 400 | 401 | 413,
+    /** A signed request: someone with Slack's signature sent it, so it is audited. */
+    readonly signed = false,
   ) {
     super(message);
   }
@@ -65,6 +68,20 @@ export function verifySlackSignature(
   }
 }
 
+/**
+ * The whole gate: signature and clock, then the payload shape bolt relies on (a signed
+ * but malformed payload is refused with its reason instead of throwing inside bolt).
+ */
+export function checkSlackRequest(
+  signingSecret: string,
+  request: SignedRequest & { contentType: string | undefined },
+  nowMs: number,
+): void {
+  verifySlackSignature(signingSecret, request, nowMs);
+  const problem = slackPayloadProblem(request.body, request.contentType);
+  if (problem) throw new SlackRequestError(problem, 400, true);
+}
+
 type Headers = Record<string, string | string[] | undefined>;
 
 function header(headers: Headers | undefined, name: string): string | undefined {
@@ -73,7 +90,7 @@ function header(headers: Headers | undefined, name: string): string | undefined 
   return typeof value === 'string' ? value : undefined;
 }
 
-export type RefusalLogger = (reason: string, status: number) => void;
+export type RefusalLogger = (reason: string, status: number, signed: boolean) => void;
 
 /** The Lambda event shapes bolt's AwsLambdaReceiver accepts (Function URL, API Gateway). */
 export interface SlackLambdaEvent {
@@ -84,7 +101,8 @@ export interface SlackLambdaEvent {
 
 /**
  * Wraps the Lambda handler: verifies the raw body before bolt parses it and answers 401
- * (or 413) itself, so an unsigned body is never parsed as JSON at all.
+ * (413, or 400 for a signed malformed payload) itself, so an unsigned body is never
+ * parsed as JSON at all.
  */
 export function verifiedLambdaHandler<E extends SlackLambdaEvent, C, R>(
   signingSecret: string,
@@ -96,24 +114,25 @@ export function verifiedLambdaHandler<E extends SlackLambdaEvent, C, R>(
     const raw = event.body ?? '';
     // A base64 body of more than 4/3 of the limit cannot decode to less than it.
     if (raw.length > Math.ceil((SLACK_MAX_BODY_BYTES * 4) / 3) + 4) {
-      onRefused(`body of ${raw.length} characters is over the limit`, 413);
+      onRefused(`body of ${raw.length} characters is over the limit`, 413, false);
       return { statusCode: 413, body: '' };
     }
     const body = Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8');
     try {
-      verifySlackSignature(
+      checkSlackRequest(
         signingSecret,
         {
           body,
           timestamp: header(event.headers, 'x-slack-request-timestamp'),
           signature: header(event.headers, 'x-slack-signature'),
+          contentType: header(event.headers, 'content-type'),
         },
         now(),
       );
     } catch (error) {
       if (!(error instanceof SlackRequestError)) throw error;
-      onRefused(error.message, error.status);
-      return { statusCode: error.status, body: '' };
+      onRefused(error.message, error.status, error.signed);
+      return { statusCode: error.status, body: error.signed ? error.message : '' };
     }
     return inner(event, context);
   };
@@ -134,11 +153,12 @@ export function verifiedRequestListener(
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
-    const refuse = (status: number, reason: string) => {
+    const refuse = (status: number, reason: string, signed = false) => {
       if (refused) return;
       refused = true;
-      onRefused(reason, status);
-      res.writeHead(status, { connection: 'close' }).end();
+      onRefused(reason, status, signed);
+      // Only a signed request hears why; anyone else learns nothing from the answer.
+      res.writeHead(status, { connection: 'close' }).end(signed ? reason : '');
     };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
@@ -153,18 +173,19 @@ export function verifiedRequestListener(
       if (refused) return;
       const body = Buffer.concat(chunks);
       try {
-        verifySlackSignature(
+        checkSlackRequest(
           signingSecret,
           {
             body,
             timestamp: header(req.headers, 'x-slack-request-timestamp'),
             signature: header(req.headers, 'x-slack-signature'),
+            contentType: header(req.headers, 'content-type'),
           },
           now(),
         );
       } catch (error) {
         if (!(error instanceof SlackRequestError)) throw error;
-        return refuse(error.status, error.message);
+        return refuse(error.status, error.message, error.signed);
       }
       (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
       inner(req, res);

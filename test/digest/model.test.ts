@@ -159,7 +159,7 @@ describe('digest numbers from a seeded audit history (moto)', () => {
       policyId: 'sqs-has-dlq',
       resource,
       scope: { kind: 'resource', arn: resource.arn },
-      requester: 'UREQ',
+      requester: { slackUserId: 'UREQ' },
       justification: 'denied twice in a test',
       days: 1,
       now: seeded.now + 2 * DAY,

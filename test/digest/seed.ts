@@ -288,7 +288,7 @@ export async function seedHistory(
     policyId: 'sqs-has-dlq',
     resource: ref('AWS::SQS::Queue', 'q-denied', A, region),
     scope: { kind: 'resource', arn: ref('AWS::SQS::Queue', 'q-denied', A, region).arn },
-    requester: 'UREQ',
+    requester: { slackUserId: 'UREQ' },
     justification: 'seeded for the digest tests',
     days: 7,
     now: T - 3 * DAY - HOUR,

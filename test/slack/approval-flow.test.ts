@@ -8,6 +8,7 @@ import { authorizeIngressEvent } from '../support/cloudtrail';
 import { OPEN_22, OPEN_443, ingressRules, seedSecurityGroup } from '../support/ec2';
 import {
   APPROVER,
+  AUTHOR,
   BYSTANDER,
   CHANNEL,
   GROUP_APPROVER,
@@ -281,30 +282,33 @@ describe('mode approve through Slack (bolt on 127.0.0.1, Web API stand-in, moto)
       }),
     );
 
-    // A second approval of the same scope creates nothing (double click on the modal).
-    const again = await submit(
-      APPROVER,
-      view.private_metadata,
-      modalValues({ justification: 'Vendor SSH access for the migration, ticket SEC-42' }),
-    );
-    expect(JSON.parse(again.text).errors[MODAL_FIELDS.justification.block]).toContain(
-      'already covers',
-    );
+    // A second submission of the form, by its approver or anyone, creates nothing.
+    for (const user of [GROUP_APPROVER, APPROVER]) {
+      const again = await submit(
+        user,
+        view.private_metadata,
+        modalValues({ justification: 'Vendor SSH access for the migration, ticket SEC-42' }),
+      );
+      expect(JSON.parse(again.text).errors[MODAL_FIELDS.justification.block]).toContain(
+        'already decided',
+      );
+    }
     expect(await h.loop.exceptions!.listActive(Date.now(), { arn })).toHaveLength(1);
   });
 
   it('an approver who made the change cannot approve it; an unverifiable approver is refused', async () => {
     const { approvalId } = await violation();
-    // The change was made as assumed-role/Developer/alice; the approver's Slack email is alice's.
-    h.api.emails.set(APPROVER, 'Alice@example.com');
+    // The change was made as assumed-role/Developer/alice; the configuration ties role
+    // Developer to AUTHOR, who is (for this test) also an approver through the group.
+    h.api.userGroups.set('SSECOPS', [GROUP_APPROVER, AUTHOR]);
     try {
-      await click(APPROVER, ACTIONS.approveException, approvalId);
+      await click(AUTHOR, ACTIONS.approveException, approvalId);
       expect(String(h.api.callsTo('chat.postEphemeral').at(-1)!.body.text)).toContain(
-        'nobody approves their own request',
+        `nobody approves their own change: <@${AUTHOR}> made it as arn:aws:sts::123456789012:assumed-role/Developer/alice`,
       );
       expect(h.api.callsTo('views.open')).toHaveLength(0);
     } finally {
-      h.api.emails.delete(APPROVER);
+      h.api.userGroups.set('SSECOPS', [GROUP_APPROVER]);
     }
     h.api.failNext('users.info', { status: 500 }, 4);
     await click(APPROVER, ACTIONS.approveException, approvalId);
@@ -312,7 +316,7 @@ describe('mode approve through Slack (bolt on 127.0.0.1, Web API stand-in, moto)
       'cannot verify',
     );
     expect(h.api.callsTo('views.open')).toHaveLength(0);
-    // Someone else's email: the modal opens.
+    // Someone else: the modal opens.
     h.api.emails.set(APPROVER, 'bob@example.com');
     await click(APPROVER, ACTIONS.approveException, approvalId);
     expect(h.api.callsTo('views.open')).toHaveLength(1);

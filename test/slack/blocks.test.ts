@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Notice } from '../../src/notices/notice';
 import { consoleUrl, formatDuration } from '../../src/notices/notice';
 import { snsSubject } from '../../src/notices/sns';
-import { principalNames } from '../../src/slack/authorization';
 import {
   ACTIONS,
   exceptionModal,
@@ -98,10 +97,14 @@ describe('Block Kit notices', () => {
       ACTIONS.revertNow,
       ACTIONS.keepReverting,
     ]);
-    const closed = { ...n, open: false, history: ['Exception `exc-1` approved by <@U1>.'] };
+    const closed = {
+      ...n,
+      open: false,
+      history: [['Exception `exc-1` approved by ', { user: 'U0APPROVER' }, '.']],
+    };
     expect(actionIds(closed)).toEqual([]);
     expect(renderBlocksForTerminal(noticeBlocks(closed))).toContain(
-      '  · Exception `exc-1` approved by @U1.',
+      '  · Exception `exc-1` approved by @U0APPROVER.',
     );
     expect(renderBlocksForTerminal(noticeBlocks(closed))).not.toContain('Left in place');
   });
@@ -124,7 +127,7 @@ describe('Block Kit notices', () => {
     const n = notice({
       pendingRequest: {
         id: 'req-1',
-        requester: 'U2',
+        requester: { user: 'U2' },
         justification: 'needed <for> a demo',
         days: 7,
         scope: 'resource x',
@@ -145,12 +148,14 @@ describe('Block Kit notices', () => {
       mode: 'grant',
       channel: 'C1',
       ts: '1.0',
+      token: 'tok_0123456789abcdef',
     });
     expect(JSON.parse(view.private_metadata!)).toEqual({
       noticeId: 'n1',
       mode: 'grant',
       channel: 'C1',
       ts: '1.0',
+      token: 'tok_0123456789abcdef',
     });
     const json = JSON.stringify(view.blocks);
     expect(json).toContain('"value":"1"');
@@ -158,7 +163,10 @@ describe('Block Kit notices', () => {
     expect(json).toContain('"value":"30"');
     expect(json).toContain('Whoever can set this tag can claim the exception');
     const justification = view.blocks.find((b) => b.block_id === 'justification');
-    expect(justification).toMatchObject({ type: 'input', element: { min_length: 10 } });
+    expect(justification).toMatchObject({
+      type: 'input',
+      element: { min_length: 10, max_length: 1000 },
+    });
     expect(justification).not.toHaveProperty('optional');
   });
 
@@ -181,18 +189,5 @@ describe('Block Kit notices', () => {
   it('formats durations for humans', () => {
     expect(formatDuration(950)).toBe('0.9 s');
     expect(formatDuration(185_000)).toBe('3 min 5 s');
-  });
-});
-
-describe('principalNames', () => {
-  it('reads IAM user names and assumed-role session names (emails with their local part)', () => {
-    expect(principalNames('arn:aws:iam::123456789012:user/path/Bob')).toEqual(['bob']);
-    expect(
-      principalNames(
-        'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin/Alice@Example.com',
-      ),
-    ).toEqual(['alice@example.com', 'alice']);
-    expect(principalNames('arn:aws:iam::123456789012:root')).toEqual([]);
-    expect(principalNames(undefined)).toEqual([]);
   });
 });

@@ -161,9 +161,17 @@ describe('exception requests, approvals, revocation and /rampart (enforce mode)'
     expect(statusOf(await h.rampart.evaluator.handleEvent(event()))).toBe('excepted');
     expect((await ingressRules(ec2, groupId)).map((r) => r.text)).toEqual(['tcp 22-22 0.0.0.0/0']);
 
-    // /rampart lists it; a bystander cannot revoke it; an approver can.
-    expect((await command(BYSTANDER, 'exceptions')).text).toContain(exceptionId);
-    expect((await command(BYSTANDER, `status ${arn}`)).text).toContain(exceptionId);
+    // /rampart lists it in full to its requester and approvers; a bystander only learns
+    // that one exists (which resources are excepted, and why, is not for everyone).
+    expect((await command(REQUESTER, 'exceptions')).text).toContain(exceptionId);
+    expect((await command(APPROVER, `status ${arn}`)).text).toContain(
+      'Bastion for the incident INC-7',
+    );
+    const seenByBystander = (await command(BYSTANDER, 'exceptions')).text;
+    expect(seenByBystander).not.toContain(exceptionId);
+    expect(seenByBystander).not.toContain('Bastion');
+    expect(seenByBystander).toContain('1 more, visible to approvers');
+    expect((await command(BYSTANDER, `status ${arn}`)).text).not.toContain(exceptionId);
     expect((await command(BYSTANDER, `revoke ${exceptionId}`)).text).toContain('only approvers');
     expect((await command(APPROVER, `revoke ${exceptionId}`)).text).toContain(
       `\`${exceptionId}\` revoked`,
@@ -191,7 +199,7 @@ describe('exception requests, approvals, revocation and /rampart (enforce mode)'
       'an ARN starting with `arn:`',
     );
     expect((await command(BYSTANDER, 'revoke')).text).toContain(
-      'Usage: `/rampart revoke <exception-id>`',
+      'Usage: `/rampart revoke &lt;exception-id&gt;`',
     );
     expect((await command(BYSTANDER, '')).text).toContain('/rampart exceptions');
   });

@@ -81,7 +81,7 @@ describe('Slack Lambda handler (AwsLambdaReceiver, credentials from Secrets Mana
     const help = new URLSearchParams({
       command: '/rampart',
       text: 'help',
-      user_id: 'U1',
+      user_id: 'U0HELPER',
       channel_id: 'C0LAMBDA',
       team_id: 'T0RAMPART',
       trigger_id: 't',

@@ -106,7 +106,7 @@ describe("Rampart's Slack endpoint verifies every request", () => {
   const help = new URLSearchParams({
     command: '/rampart',
     text: 'help',
-    user_id: 'U1',
+    user_id: 'U0HELPER',
     channel_id: 'C1',
     team_id: 'T0RAMPART',
     trigger_id: 't',
@@ -122,7 +122,7 @@ describe("Rampart's Slack endpoint verifies every request", () => {
   it('serves a signed slash command', async () => {
     const res = await postSigned(h.url, help, FORM, { secret: SIGNING_SECRET });
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.text).text).toContain('/rampart revoke <exception-id>');
+    expect(JSON.parse(res.text).text).toContain('/rampart revoke &lt;exception-id&gt;');
   });
 
   it.each([

@@ -20,6 +20,8 @@ export type Fault = { status: 429; retryAfterSeconds: number } | { status: 500 |
  */
 export class SlackApiStandIn {
   readonly calls: RecordedCall[] = [];
+  /** Messages and views refused for breaking Slack's Block Kit limits. */
+  readonly rejected: { method: string; problem: string }[] = [];
   /** Members of user groups, for `usergroups.users.list`. */
   readonly userGroups = new Map<string, string[]>();
   /** Profile emails, for `users.info`. */
@@ -58,11 +60,14 @@ export class SlackApiStandIn {
 
   /** Successful calls of one method, oldest first. */
   callsTo(method: string): RecordedCall[] {
-    return this.calls.filter((c) => c.method === method && c.status === 200);
+    return this.calls.filter(
+      (c) => c.method === method && c.status === 200 && c.response?.ok !== false,
+    );
   }
 
   reset(): void {
     this.calls.length = 0;
+    this.rejected.length = 0;
     this.faults.clear();
   }
 
@@ -82,6 +87,14 @@ export class SlackApiStandIn {
             body: { ok: false, error: 'ratelimited' },
           }
         : { status: fault.status, headers: {}, body: { ok: false, error: 'internal_error' } };
+    }
+    const invalid = blockProblem(method, body);
+    if (invalid) {
+      // Slack answers 200 with ok:false; the client turns it into a platform error.
+      const response = { ok: false, error: 'invalid_blocks', errors: [invalid] };
+      this.calls.push({ method, body, status: 200, response });
+      this.rejected.push({ method, problem: invalid });
+      return { status: 200, headers: {}, body: response };
     }
     const response = this.answer(method, body);
     this.calls.push({ method, body, status: 200, response });
@@ -110,6 +123,13 @@ export class SlackApiStandIn {
         const email = this.emails.get(id);
         return { ok: true, user: { id, name: id.toLowerCase(), profile: email ? { email } : {} } };
       }
+      case 'users.lookupByEmail': {
+        const wanted = String(body.email).toLowerCase();
+        const found = [...this.emails].find(([, e]) => e.toLowerCase() === wanted);
+        return found
+          ? { ok: true, user: { id: found[0], profile: { email: found[1] } } }
+          : { ok: false, error: 'users_not_found' };
+      }
       case 'usergroups.users.list':
         return { ok: true, users: this.userGroups.get(String(body.usergroup)) ?? [] };
       default:
@@ -131,4 +151,60 @@ function decodeBody(raw: string, contentType: string): Record<string, unknown> {
     }
   }
   return out;
+}
+
+/**
+ * Slack's documented Block Kit limits (the ones Rampart's messages can reach): what the
+ * Web API refuses with `invalid_blocks`; undefined when the payload is within them.
+ */
+export function blockProblem(method: string, body: Record<string, unknown>): string | undefined {
+  const isMessage = method === 'chat.postMessage' || method === 'chat.update';
+  const view = method === 'views.open' ? (body.view as Record<string, unknown>) : undefined;
+  if (!isMessage && !view) return undefined;
+  if (view) {
+    const title = (view.title as { text?: string } | undefined)?.text ?? '';
+    if (title.length > 24) return `view.title is ${title.length} characters (max 24)`;
+    const meta = String(view.private_metadata ?? '');
+    if (meta.length > 3000) return `view.private_metadata is ${meta.length} characters (max 3000)`;
+  }
+  const blocks = ((view ? view.blocks : body.blocks) ?? []) as Record<string, unknown>[];
+  const max = view ? 100 : 50;
+  if (blocks.length > max) return `${blocks.length} blocks (max ${max})`;
+  for (const [i, block] of blocks.entries()) {
+    const text = (block.text as { text?: string } | undefined)?.text ?? '';
+    switch (block.type) {
+      case 'header':
+        if (text.length > 150) return `blocks[${i}] header text is ${text.length} (max 150)`;
+        break;
+      case 'section': {
+        if (text.length > 3000) return `blocks[${i}] section text is ${text.length} (max 3000)`;
+        const fields = (block.fields ?? []) as { text: string }[];
+        if (fields.length > 10) return `blocks[${i}] has ${fields.length} fields (max 10)`;
+        const long = fields.findIndex((f) => f.text.length > 2000);
+        if (long !== -1)
+          return `blocks[${i}].fields[${long}] is ${fields[long]!.text.length} (max 2000)`;
+        break;
+      }
+      case 'context': {
+        const elements = (block.elements ?? []) as { text?: string }[];
+        if (elements.length > 10)
+          return `blocks[${i}] context has ${elements.length} elements (max 10)`;
+        if (elements.some((e) => (e.text ?? '').length > 2000))
+          return `blocks[${i}] context text over 2000`;
+        break;
+      }
+      case 'actions': {
+        const elements = (block.elements ?? []) as { text?: { text: string }; value?: string }[];
+        if (elements.length > 25) return `blocks[${i}] has ${elements.length} actions (max 25)`;
+        if (elements.some((e) => (e.text?.text ?? '').length > 75))
+          return `blocks[${i}] button text over 75`;
+        if (elements.some((e) => (e.value ?? '').length > 2000))
+          return `blocks[${i}] button value over 2000`;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return undefined;
 }

@@ -20,6 +20,9 @@ export const APPROVER = 'UAPPROVER';
 export const GROUP_APPROVER = 'UGROUPMEMBER';
 export const REQUESTER = 'UREQUESTER';
 export const BYSTANDER = 'UBYSTANDER';
+/** The Slack user of the test events' author (assumed-role/Developer/alice), by configuration. */
+export const AUTHOR = 'UALICE';
+export const DEVELOPER_ROLE = 'arn:aws:iam::123456789012:role/Developer';
 export const SCHEDULER_ROLE = 'arn:aws:iam::123456789012:role/RampartSchedulerRole';
 
 export interface SlackHarness {
@@ -46,6 +49,7 @@ export interface SlackHarness {
 export async function startSlackHarness(
   region: string,
   mode: Mode = 'approve',
+  options: { identities?: Record<string, unknown> } = {},
 ): Promise<SlackHarness> {
   const api = await new SlackApiStandIn().start();
   api.userGroups.set('SSECOPS', [GROUP_APPROVER]);
@@ -57,7 +61,11 @@ export async function startSlackHarness(
     parseConfig(
       {
         policies: { 'sg-no-public-ingress': { mode: m } },
-        slack: { channel: CHANNEL, approvers: { users: [APPROVER], userGroups: ['SSECOPS'] } },
+        slack: {
+          channel: CHANNEL,
+          approvers: { users: [APPROVER], userGroups: ['SSECOPS'] },
+          identities: options.identities ?? { [AUTHOR]: { principalArns: [DEVELOPER_ROLE] } },
+        },
       },
       catalog,
     );
