@@ -29,27 +29,58 @@ export function iamActionName(clientName: string | undefined, commandName: strin
   return `${service}:${commandName.replace(/Command$/, '')}`;
 }
 
-const inFlight = new AsyncLocalStorage<Map<number, string>>();
+/** One unit of work (a record): its calls in flight, and the signal that ends it. */
+interface Unit {
+  calls: Map<number, string>;
+  signal?: AbortSignal;
+}
+
+const units = new AsyncLocalStorage<Unit>();
 let nextCall = 0;
 
-/** Runs `work` with its own record of SDK calls in flight (see callsInFlight). */
-export function trackCalls<T>(work: () => Promise<T>): {
-  done: Promise<T>;
-  inFlight: () => string[];
-} {
-  const calls = new Map<number, string>();
-  return { done: inFlight.run(calls, work), inFlight: () => [...new Set(calls.values())] };
+/** A call refused or abandoned because its unit of work ran out of time. */
+export class UnitAbortedError extends Error {
+  override readonly name = 'UnitAbortedError';
+  constructor(readonly action: string) {
+    super(`${action}: abandoned, the work it belonged to ran out of time`);
+  }
+}
+
+/**
+ * Runs `work` with its own record of SDK calls in flight (see trackedCall). Once `signal`
+ * aborts, the unit's calls in flight are abandoned and no new one starts, so work that
+ * outlived its deadline stops at its next AWS call instead of acting late (as a Lambda
+ * invocation killed at its timeout would).
+ */
+export function trackCalls<T>(
+  work: () => Promise<T>,
+  signal?: AbortSignal,
+): { done: Promise<T>; inFlight: () => string[] } {
+  const unit: Unit = { calls: new Map(), ...(signal ? { signal } : {}) };
+  return {
+    done: units.run(unit, work),
+    inFlight: () => [...new Set(unit.calls.values())],
+  };
 }
 
 /** Called by the clients' middleware around every SDK call. */
 export async function trackedCall<T>(action: string, call: () => Promise<T>): Promise<T> {
-  const calls = inFlight.getStore();
+  const unit = units.getStore();
+  const signal = unit?.signal;
+  if (signal?.aborted) throw new UnitAbortedError(action);
   const id = nextCall++;
-  calls?.set(id, action);
+  unit?.calls.set(id, action);
+  let onAbort: (() => void) | undefined;
   try {
-    return await call();
+    if (!signal) return await call();
+    const abandoned = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new UnitAbortedError(action));
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    return await Promise.race([call(), abandoned]);
   } finally {
-    calls?.delete(id);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    unit?.calls.delete(id);
   }
 }
 

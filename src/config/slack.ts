@@ -27,7 +27,10 @@ const slackIdentitySchema = z
   .strictObject({
     principalArns: z.array(principalArn).max(50).default([]),
     identityCenterUsers: z.array(z.string().min(1).max(128)).max(20).default([]),
-    identityStoreUserIds: z.array(z.string().regex(/^[0-9a-f-]{10,64}$/i)).max(20).default([]),
+    identityStoreUserIds: z
+      .array(z.string().regex(/^[0-9a-f-]{10,64}$/i))
+      .max(20)
+      .default([]),
     emails: z.array(z.email()).max(20).default([]),
   })
   .refine(
@@ -37,7 +40,10 @@ const slackIdentitySchema = z
         i.identityStoreUserIds.length +
         i.emails.length >
       0,
-    { message: 'name at least one of principalArns, identityCenterUsers, identityStoreUserIds, emails' },
+    {
+      message:
+        'name at least one of principalArns, identityCenterUsers, identityStoreUserIds, emails',
+    },
   );
 export type SlackIdentityMapping = z.output<typeof slackIdentitySchema>;
 

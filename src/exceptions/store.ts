@@ -358,7 +358,13 @@ export class ExceptionStore implements ExceptionLookup {
     return {
       status: 'granted',
       record,
-      request: { ...request, approvals, status: 'approved', decidedBy: approver, exceptionId: record.id },
+      request: {
+        ...request,
+        approvals,
+        status: 'approved',
+        decidedBy: approver,
+        exceptionId: record.id,
+      },
     };
   }
 

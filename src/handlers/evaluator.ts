@@ -48,15 +48,19 @@ export function recordDeadlineMs(context: Context | undefined): number | undefin
 
 /** Runs one record's work against its deadline, tracking its AWS calls to name them. */
 async function withDeadline<T>(work: () => Promise<T>, deadlineMs: number | undefined) {
-  const tracked = trackCalls(work);
-  if (deadlineMs === undefined) return tracked.done;
+  if (deadlineMs === undefined) return trackCalls(work).done;
+  // At the deadline the record's remaining AWS calls are abandoned: nothing it does acts late.
+  const stop = new AbortController();
+  const tracked = trackCalls(work, stop.signal);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new RecordTimeoutError(deadlineMs, tracked.inFlight())),
-      deadlineMs,
-    );
+    timer = setTimeout(() => {
+      reject(new RecordTimeoutError(deadlineMs, tracked.inFlight()));
+      stop.abort();
+    }, deadlineMs);
   });
+  // The abandoned work still settles (with UnitAbortedError); nobody waits for it any more.
+  tracked.done.catch(() => undefined);
   try {
     return await Promise.race([tracked.done, expired]);
   } finally {

@@ -1,4 +1,5 @@
 import type { Actor, ResourceRef } from '../domain';
+import { isAwsRegion } from '../domain/identifiers';
 import type { Catalog } from '../engine/catalog';
 import type { ReportContext } from '../engine/evaluator';
 import { approvalIdOf } from '../exceptions/deadline';
@@ -111,6 +112,10 @@ export function consoleUrl(resource: ResourceRef): string {
   const r = encodeURIComponent(resource.region);
   switch (resource.type) {
     case 'AWS::EC2::SecurityGroup':
+      // The region becomes part of a host name: only a real region name may.
+      if (!isAwsRegion(resource.region)) {
+        return `https://${host}/go/view?arn=${encodeURIComponent(resource.arn)}`;
+      }
       return `https://${resource.region}.${host}/ec2/home?region=${r}#SecurityGroup:groupId=${encodeURIComponent(resource.id)}`;
     case 'AWS::IAM::Role':
       return `https://${host}/iam/home#/roles/details/${encodeURIComponent(resource.id)}`;

@@ -8,7 +8,7 @@ import { slackClientOptions } from './reporter';
 
 export { COMMAND_HELP, SLASH_COMMAND } from './actions/command';
 export type { SlackAppDeps } from './actions/context';
-export { announceGrant, grantFromNotice } from './actions/exceptions';
+export { announceGrant, grantFromNotice } from './actions/grants';
 
 /** Bot scopes the app needs, by Web API method it calls (the manifest must grant them). */
 export const REQUIRED_SCOPES: Record<string, readonly string[]> = {

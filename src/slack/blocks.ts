@@ -1,11 +1,4 @@
 import type { types } from '@slack/bolt';
-import * as z from 'zod';
-import {
-  EXCEPTION_DURATION_DAYS,
-  MAX_JUSTIFICATION_LENGTH,
-  MAX_TAG_SCOPE_LENGTH,
-  MIN_JUSTIFICATION_LENGTH,
-} from '../exceptions/model';
 import { consoleUrl, formatDuration, type Notice } from '../notices/notice';
 import {
   SLACK_LIMITS,
@@ -13,6 +6,7 @@ import {
   escapeMrkdwn,
   fitLines,
   joinRich,
+  link,
   md,
   mrkdwn,
   user,
@@ -46,6 +40,11 @@ const HEADLINES: Record<Notice['kind'], string> = {
   notify: ':warning: Violation (notify only)',
   failed: ':x: Remediation failed',
 };
+
+/** Plain text cut to `max` characters (before escaping, so no entity is cut). */
+function clipPlain(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
 
 function button(
   text: string,
@@ -107,7 +106,7 @@ export function noticeBlocks(notice: Notice): Block[] {
   const who = actor?.arn ?? actor?.principalId ?? 'unknown principal';
   const from = [actor?.sourceIPAddress, actor?.userAgent].filter(Boolean).join(' via ');
   const fields: types.MrkdwnElement[] = [
-    field('Resource', `<${consoleUrl(resource)}|${clipMrkdwn(escapeMrkdwn(resource.id), 500)}>`),
+    field('Resource', link(consoleUrl(resource), clipPlain(resource.id, 500))),
     field('Account / region', escapeMrkdwn(`${resource.account} / ${resource.region}`)),
     field('Who', escapeMrkdwn(who)),
     field('From', escapeMrkdwn(from || 'unknown')),
@@ -219,180 +218,4 @@ function noticeButtons(notice: Notice): types.Button[] {
     default:
       return [];
   }
-}
-
-/** What a modal carries back in private_metadata; checked on submission (it is Slack-signed, not ours). */
-export const exceptionModalMetadataSchema = z.strictObject({
-  noticeId: z.string().min(1).max(200),
-  /** `request`: anyone asks, an approver decides later; `grant`: an approver grants now. */
-  mode: z.enum(['request', 'grant']),
-  channel: z.string().max(32),
-  ts: z.string().max(32),
-  /** The single-use form token (NoticeStore.issueFormToken). */
-  token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
-});
-export type ExceptionModalMetadata = z.output<typeof exceptionModalMetadataSchema>;
-
-/** The metadata of a submitted modal, or a refusal naming what is wrong. */
-export function parseModalMetadata(raw: string): ExceptionModalMetadata | string {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return 'private_metadata is not JSON';
-  }
-  const parsed = exceptionModalMetadataSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  return `private_metadata.${issue.path.join('.') || '(root)'}: ${issue.message}`;
-}
-
-/** The modal that asks for scope, duration and justification. */
-export function exceptionModal(notice: Notice, metadata: ExceptionModalMetadata): types.View {
-  const option = (text: string, value: string) => ({
-    text: { type: 'plain_text' as const, text },
-    value,
-  });
-  const resourceOption = option(
-    `This resource only (${notice.resource.id})`.slice(0, 75),
-    'resource',
-  );
-  const durations = EXCEPTION_DURATION_DAYS.map((d) =>
-    option(d === 1 ? '1 day' : `${d} days`, String(d)),
-  );
-  return {
-    type: 'modal',
-    callback_id: EXCEPTION_MODAL,
-    private_metadata: JSON.stringify(metadata),
-    title: {
-      type: 'plain_text',
-      text: metadata.mode === 'grant' ? 'Approve exception' : 'Request exception',
-    },
-    submit: { type: 'plain_text', text: metadata.mode === 'grant' ? 'Approve' : 'Request' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: clipMrkdwn(
-            `*${escapeMrkdwn(notice.policy.title)}*\n${escapeMrkdwn(notice.resource.arn)}`,
-            SLACK_LIMITS.sectionText,
-          ),
-        },
-      },
-      {
-        type: 'input',
-        block_id: MODAL_FIELDS.scope.block,
-        label: { type: 'plain_text', text: 'Scope' },
-        element: {
-          type: 'radio_buttons',
-          action_id: MODAL_FIELDS.scope.action,
-          initial_option: resourceOption,
-          options: [resourceOption, option('Every resource with a tag (in this account)', 'tag')],
-        },
-      },
-      {
-        type: 'input',
-        block_id: MODAL_FIELDS.tag.block,
-        optional: true,
-        label: { type: 'plain_text', text: 'Tag (key=value), for a tag scope' },
-        hint: {
-          type: 'plain_text',
-          text: 'Whoever can set this tag can claim the exception for their resource.',
-        },
-        element: {
-          type: 'plain_text_input',
-          action_id: MODAL_FIELDS.tag.action,
-          max_length: MAX_TAG_SCOPE_LENGTH,
-        },
-      },
-      {
-        type: 'input',
-        block_id: MODAL_FIELDS.duration.block,
-        label: { type: 'plain_text', text: 'Duration' },
-        element: {
-          type: 'static_select',
-          action_id: MODAL_FIELDS.duration.action,
-          initial_option: durations[0],
-          options: durations,
-        },
-      },
-      {
-        type: 'input',
-        block_id: MODAL_FIELDS.justification.block,
-        label: { type: 'plain_text', text: 'Justification' },
-        element: {
-          type: 'plain_text_input',
-          action_id: MODAL_FIELDS.justification.action,
-          multiline: true,
-          min_length: MIN_JUSTIFICATION_LENGTH,
-          max_length: MAX_JUSTIFICATION_LENGTH,
-        },
-      },
-    ],
-  };
-}
-
-// ---- terminal rendering (the demo shows what Slack would show) ----
-
-/** mrkdwn to plain text: links as `text (url)`, mentions as `@U123`, entities decoded. */
-function mrkdwnToText(text: string): string {
-  return text
-    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
-    .replace(/<@([A-Z0-9]+)>/g, '@$1')
-    .replace(/<!subteam\^([A-Z0-9]+)>/g, '@$1')
-    .replace(/\*([^*\n]+)\*/g, '$1')
-    .replace(/```/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-function textOf(t: { text: string } | undefined): string {
-  return t ? mrkdwnToText(t.text) : '';
-}
-
-/**
- * Renders Block Kit as terminal text, e.g. for the demo: header underlined, fields as
- * `label: value`, context lines prefixed, buttons as `[ Label ]`. Pure; no colours.
- */
-export function renderBlocksForTerminal(blocks: readonly Block[], width = 72): string {
-  const lines: string[] = [];
-  for (const block of blocks) {
-    switch (block.type) {
-      case 'header': {
-        const text = mrkdwnToText(block.text.text).replace(/^:[a-z_]+: /, '');
-        lines.push(text, '='.repeat(Math.min(width, text.length)));
-        break;
-      }
-      case 'section': {
-        if (block.text) lines.push(...textOf(block.text).split('\n'));
-        for (const field of block.fields ?? []) {
-          const [label, ...rest] = textOf(field).split('\n');
-          lines.push(`${label}: ${rest.join(' ')}`);
-        }
-        break;
-      }
-      case 'context':
-        for (const element of block.elements) {
-          if ('text' in element) lines.push(`  · ${mrkdwnToText(element.text)}`);
-        }
-        break;
-      case 'actions':
-        lines.push(
-          block.elements
-            .map((e) => ('text' in e && e.text ? `[ ${e.text.text} ]` : ''))
-            .filter(Boolean)
-            .join(' '),
-        );
-        break;
-      case 'divider':
-        lines.push('-'.repeat(width));
-        break;
-      default:
-        break;
-    }
-  }
-  return `${lines.join('\n')}\n`;
 }

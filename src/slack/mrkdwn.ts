@@ -51,6 +51,17 @@ function renderPart(part: TextPart): string {
     : escapeMrkdwn(part.usergroup);
 }
 
+/**
+ * A link `<url|label>`: the label escaped, the URL limited to http(s) and stripped of what
+ * would end the token early (`|`, `>`, `<`, spaces), so no field can forge a second link.
+ */
+export function link(url: string, label: string): string {
+  const safe = /^https?:\/\//.test(url)
+    ? url.replace(/[|<>\s]/g, (c) => encodeURIComponent(c)).replace(/&/g, '&amp;')
+    : undefined;
+  return safe ? `<${safe}|${escapeMrkdwn(label)}>` : escapeMrkdwn(label);
+}
+
 /** Rich text as Slack mrkdwn: strings escaped, mentions rendered. */
 export function mrkdwn(text: RichText | string): string {
   return typeof text === 'string' ? escapeMrkdwn(text) : text.map(renderPart).join('');
@@ -94,14 +105,20 @@ export function joinRich(items: readonly RichText[], separator: string): TextPar
  */
 export function clipMrkdwn(text: string, max: number, suffix = '…'): string {
   if (text.length <= max) return text;
-  let end = max - suffix.length;
-  const open = text.lastIndexOf('<', end);
-  if (open !== -1 && text.indexOf('>', open) >= end) end = open;
-  const amp = text.lastIndexOf('&', end);
-  if (amp !== -1 && amp > end - 6 && text.indexOf(';', amp) >= end) end = amp;
-  // A code block cut open would swallow the suffix; close it.
-  const fences = (text.slice(0, end).match(/```/g) ?? []).length;
-  return `${text.slice(0, end)}${suffix}${fences % 2 === 1 ? '```' : ''}`;
+  const cutAt = (limit: number) => {
+    let end = limit;
+    const open = text.lastIndexOf('<', end);
+    if (open !== -1 && text.indexOf('>', open) >= end) end = open;
+    const amp = text.lastIndexOf('&', end);
+    if (amp !== -1 && amp > end - 6 && text.indexOf(';', amp) >= end) end = amp;
+    return end;
+  };
+  let end = cutAt(max - suffix.length);
+  // A code block cut open would swallow the suffix: close it, within the limit.
+  const open = (text.slice(0, end).match(/```/g) ?? []).length % 2 === 1;
+  if (open) end = cutAt(max - suffix.length - 3);
+  const fenced = (text.slice(0, end).match(/```/g) ?? []).length % 2 === 1;
+  return `${text.slice(0, end)}${suffix}${fenced ? '```' : ''}`;
 }
 
 /**

@@ -157,6 +157,30 @@ describe('a call that never answers fails its own record alone, naming the call 
     await expectOthersHandled(groupId, queues);
   });
 
+  it('work past its deadline acts no more: a late answer does not lead to a late revert', async () => {
+    const { handler } = build(
+      new AwsClients({
+        maxAttempts: 1,
+        timeouts: { connectionTimeoutMs: 500, requestTimeoutMs: 60_000 },
+      }),
+    );
+    const { groupId, records } = await batch();
+    // The read answers, but only after the record's deadline (~1.8 s of a 2 s invocation).
+    proxy.setRules([
+      { api: 'ec2:DescribeSecurityGroupRules', rate: 1, fault: { kind: 'latency', ms: 2_500 } },
+    ]);
+    proxy.resetStats();
+    const response = (await handler(
+      sqsEvent(records.slice(0, 1)),
+      lambdaContext(2_000),
+    )) as SQSBatchResponse;
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0]!.messageId }]);
+    // Wait past the late answer: the abandoned record must not go on to revoke anything.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(proxy.stats().calls['ec2:RevokeSecurityGroupIngress'] ?? 0).toBe(0);
+    expect((await ingressRules(ec2, groupId)).map((r) => r.text)).toContain('tcp 22-22 0.0.0.0/0');
+  });
+
   it('derives call timeouts from the function timeout: every retry fits inside it', () => {
     expect(callTimeoutsFor(60, 3)).toEqual({ requestTimeoutMs: 8571, connectionTimeoutMs: 5000 });
     expect(callTimeoutsFor(10, 3).requestTimeoutMs * 3).toBeLessThan(10_000);

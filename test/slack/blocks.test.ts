@@ -2,13 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Notice } from '../../src/notices/notice';
 import { consoleUrl, formatDuration } from '../../src/notices/notice';
 import { snsSubject } from '../../src/notices/sns';
-import {
-  ACTIONS,
-  exceptionModal,
-  noticeBlocks,
-  noticeText,
-  renderBlocksForTerminal,
-} from '../../src/slack/blocks';
+import { ACTIONS, noticeBlocks, noticeText } from '../../src/slack/blocks';
+import { exceptionModal } from '../../src/slack/modal';
+import { renderBlocksForTerminal } from '../../src/slack/terminal';
 
 const resource = {
   partition: 'aws',
