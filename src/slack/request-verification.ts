@@ -188,7 +188,12 @@ export function verifiedRequestListener(
         return refuse(error.status, error.message, error.signed);
       }
       (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
-      inner(req, res);
+      try {
+        inner(req, res);
+      } catch {
+        // bolt's own listener answers its errors; this only guards the server process.
+        if (!res.headersSent) res.writeHead(500).end();
+      }
     });
   };
 }

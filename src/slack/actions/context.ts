@@ -6,7 +6,7 @@ import type { Actor } from '../../domain';
 import { errorMessage } from '../../errors';
 import type { ApprovalDeadline, ApprovalDeadlines } from '../../exceptions/deadline';
 import type { Requester } from '../../exceptions/model';
-import type { ExceptionStore } from '../../exceptions/store';
+import type { DecisionGuard, ExceptionStore } from '../../exceptions/store';
 import type { Notice } from '../../notices/notice';
 import { judgeApprover, type ApprovalVerdict } from '../approval-rule';
 import { Approvers } from '../authorization';
@@ -117,6 +117,15 @@ export class SlackHandlerContext {
   /** Whether an approval notice can still be decided (not decided, not closed). */
   static undecided(posted: PostedNotice): boolean {
     return posted.notice.kind === 'approval' && posted.notice.open && !posted.decision;
+  }
+
+  /** The guard that makes a grant the notice's one decision. */
+  grantDecision(noticeId: string, by: string): DecisionGuard {
+    return this.deps.notices.decisionGuard(noticeId, {
+      decision: 'granted',
+      by,
+      at: new Date(this.now()).toISOString(),
+    });
   }
 
   judge(

@@ -15,7 +15,7 @@ import { EXCEPTION_MODAL, MODAL_FIELDS } from '../blocks';
 import { parseModalMetadata } from '../modal';
 import { md, plainText, user } from '../mrkdwn';
 import { SlackHandlerContext } from './context';
-import { announceGrant, grantFromNotice, pendingView } from './grants';
+import { announceGrant, changeRequester, grantFromNotice, pendingView } from './grants';
 
 type ViewValues = Record<
   string,
@@ -157,14 +157,10 @@ export function registerExceptionForm(app: App, ctx: SlackHandlerContext): void 
       if (verdict.required === 1) {
         const record = await grantFromNotice(deps, notice, { ...form, user: userId }, [
           token,
-          deps.notices.decisionGuard(notice.id, {
-            decision: 'granted',
-            by: userId,
-            at: new Date(ctx.now()).toISOString(),
-          }),
+          ctx.grantDecision(notice.id, userId),
         ]);
         await ack();
-        await announceGrant(deps, posted, { ...record });
+        await announceGrant(deps, posted, record);
         return;
       }
       // Four eyes: this approval is the first of two; the second comes from the notice.
@@ -173,7 +169,7 @@ export function registerExceptionForm(app: App, ctx: SlackHandlerContext): void 
           policyId: notice.policy.id,
           resource: notice.resource,
           scope: form.scope,
-          requester: { awsPrincipal: notice.actor?.arn ?? notice.actor?.principalId ?? 'unknown' },
+          requester: changeRequester(notice),
           ...(notice.actor ? { author: notice.actor } : {}),
           justification: form.justification,
           days: form.days,

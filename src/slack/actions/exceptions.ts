@@ -107,15 +107,7 @@ export function registerExceptionActions(app: App, ctx: SlackHandlerContext): vo
     const onApproval = posted?.notice.kind === 'approval';
     const completes = request.approvals.length + 1 >= verdict.required;
     const guards =
-      onApproval && completes
-        ? [
-            deps.notices.decisionGuard(posted!.notice.id, {
-              decision: 'granted',
-              by: click.user,
-              at: new Date(ctx.now()).toISOString(),
-            }),
-          ]
-        : [];
+      onApproval && completes ? [ctx.grantDecision(posted!.notice.id, click.user)] : [];
     let outcome;
     try {
       outcome = await deps.exceptions.approveRequest(

@@ -1,10 +1,20 @@
-import { describeScope, requesterLabel, type ExceptionRecord } from '../../exceptions/model';
+import {
+  describeScope,
+  requesterLabel,
+  type ExceptionRecord,
+  type Requester,
+} from '../../exceptions/model';
 import type { DecisionGuard, ExceptionRequest } from '../../exceptions/store';
 import type { Notice, PendingRequestView } from '../../notices/notice';
 import { joinRich, md, user, type RichText } from '../mrkdwn';
 import type { PostedNotice } from '../notices';
 import { editNotice, type SlackAppDeps } from './context';
 import type { FormInput } from './exception-form';
+
+/** Mode `approve`: the change awaiting approval is the request, so its AWS principal asks. */
+export function changeRequester(notice: Notice): Requester {
+  return { awsPrincipal: notice.actor?.arn ?? notice.actor?.principalId ?? 'unknown' };
+}
 
 /**
  * Mode `approve`: an approver grants an exception on an approval notice. The change that
@@ -22,7 +32,7 @@ export async function grantFromNotice(
       policyId: notice.policy.id,
       resource: notice.resource,
       scope: input.scope,
-      requester: { awsPrincipal: notice.actor?.arn ?? notice.actor?.principalId ?? 'unknown' },
+      requester: changeRequester(notice),
       approver: input.user,
       justification: input.justification,
       days: input.days,
