@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import { escapeMrkdwn, type Block } from '../slack/blocks';
+import type { Block } from '../slack/blocks';
+import { escapeMrkdwn } from '../slack/mrkdwn';
 import type { Digest, DigestRow } from './model';
 import { overflowLine, periodText, timeToRevertText, withChange } from './text';
 

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import { consoleUrl, formatDuration, type Notice } from '../notices/notice';
+import { FOUR_EYES_REASON } from './approval-rule';
 import {
   SLACK_LIMITS,
   clipMrkdwn,
@@ -12,8 +13,6 @@ import {
   user,
   type RichText,
 } from './mrkdwn';
-
-export { escapeMrkdwn } from './mrkdwn';
 
 export type Block = types.KnownBlock;
 
@@ -159,7 +158,7 @@ export function noticeBlocks(notice: Notice): Block[] {
             ? md`\nApproved by ${joinRich(
                 approvals.map((a) => [user(a)]),
                 ', ',
-              )}; ${FOUR_EYES_NOTE}.`
+              )}; ${FOUR_EYES_REASON}.`
             : []),
         ]),
       ),
@@ -191,10 +190,6 @@ function historyBlocks(history: readonly RichText[], room: number): Block[] {
     ...history.slice(history.length - keep).map(context),
   ];
 }
-
-/** Said on a request that has one approval of the two it needs. */
-export const FOUR_EYES_NOTE =
-  'the author of this change cannot be tied to a Slack user, so a second, different approver is needed';
 
 function noticeButtons(notice: Notice): types.Button[] {
   if (!notice.open) return [];
