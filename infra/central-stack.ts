@@ -67,7 +67,7 @@ import {
   keyPolicy,
 } from './grants';
 import { NAG_SCOPE, acknowledge, acknowledgeGrantFindings } from './nag';
-import { cloudTrailRules, configChangePattern, watchedResourceTypes } from './event-patterns';
+import { cloudTrailRules, configChangePattern, watchedConfigTypes } from './event-patterns';
 import {
   evaluatorActions,
   evaluatorGrants,
@@ -241,7 +241,7 @@ export class RampartCentralStack extends Stack {
         targets: [target],
       });
     }
-    const configPattern = configChangePattern(watchedResourceTypes(catalog, enabled));
+    const configPattern = configChangePattern(watchedConfigTypes(catalog, enabled));
     if (configPattern) {
       new events.Rule(this, 'ConfigItemChange', {
         eventBus: this.bus,

@@ -130,20 +130,25 @@ export function cloudTrailRules(
   return rules;
 }
 
-/** Resource types that at least one enabled policy judges. */
-export function watchedResourceTypes(
+/**
+ * The AWS Config resource types (as Config names them) of the resource types that at least
+ * one enabled policy judges; a type AWS Config does not record adds none.
+ */
+export function watchedConfigTypes(
   catalog: Catalog,
   isEnabled: (policy: AnyPolicy) => boolean = () => true,
 ): string[] {
   const types = new Set<string>();
   for (const policy of catalog.policies.values()) {
-    if (isEnabled(policy)) types.add(policy.resourceType);
+    if (!isEnabled(policy)) continue;
+    const type = catalog.resourceTypes.get(policy.resourceType);
+    for (const configType of type?.configResourceTypes ?? []) types.add(configType);
   }
   return [...types].sort();
 }
 
 /**
- * AWS Config configuration-item changes of the watched resource types. Oversized items
+ * AWS Config configuration-item changes of the given AWS Config resource types. Oversized items
  * carry only a summary, so both places of `resourceType` are matched.
  */
 export function configChangePattern(resourceTypes: string[]): EventPattern | undefined {

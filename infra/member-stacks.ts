@@ -21,7 +21,7 @@ import {
 } from '../src/config/own-identity';
 import { CENTRAL_BUS_NAME } from './central-stack';
 import { crossAccountScope } from './cross-account';
-import { cloudTrailRules, configChangePattern, watchedResourceTypes } from './event-patterns';
+import { cloudTrailRules, configChangePattern, watchedConfigTypes } from './event-patterns';
 import { addGrants, fenceOwnPermissions } from './grants';
 import { NAG_SCOPE, acknowledge, acknowledgeGrantFindings } from './nag';
 import { evaluatorActions, evaluatorGrants, isPolicyEnabled } from './permissions';
@@ -134,7 +134,7 @@ export class RampartMemberEventsStack extends Stack {
         targets: [target],
       });
     }
-    const configPattern = configChangePattern(watchedResourceTypes(props.catalog, enabled));
+    const configPattern = configChangePattern(watchedConfigTypes(props.catalog, enabled));
     if (configPattern) {
       new events.Rule(this, 'Forward-ConfigItemChange', {
         description: 'Rampart: forward AWS Config item changes to the central bus',

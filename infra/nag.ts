@@ -1,6 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { READ_WILDCARD_REASON, WRITE_SCOPES, type PolicyGrant } from './permissions';
+import type { PolicyGrant } from './permissions';
 
 /**
  * Acknowledges cdk-nag findings on a construct and everything under it, each with its
@@ -24,10 +24,8 @@ export function acknowledgeGrantFindings(scope: IConstruct, grants: readonly Pol
   for (const grant of grants) {
     if (grant.effect === 'Deny') continue;
     for (const resource of grant.resources.filter((r) => r.includes('*'))) {
-      const service = grant.actions[0]!.split(':')[0]!;
-      const reason = resource === '*' ? READ_WILDCARD_REASON : WRITE_SCOPES[service]?.reason;
-      if (!reason) continue; // unreachable: evaluatorGrants refuses writes without a scope
-      reasons.set(resource, reason);
+      // A wildcard without a declared reason stays a finding: cdk-nag fails the synth.
+      if (grant.reason) reasons.set(resource, grant.reason);
     }
   }
   for (const [resource, reason] of reasons) {

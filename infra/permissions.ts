@@ -2,7 +2,7 @@ import type { RampartConfig } from '../src/config';
 import type { Mode } from '../src/domain';
 import type { Catalog } from '../src/engine/catalog';
 import { CONFIG_INPUT_READ_ACTIONS } from '../src/engine/config-input';
-import type { AnyPolicy, IamCondition } from '../src/engine/definitions';
+import type { AnyPolicy, IamCondition, IamScope } from '../src/engine/definitions';
 import { AGGREGATOR_READ_ACTIONS } from '../src/sweep/aggregator';
 
 /**
@@ -34,6 +34,8 @@ export interface EvaluatorActions {
   write: string[];
   /** Conditions declared by the remediators for some of their actions (e.g. kms:CreateGrant). */
   conditions: Record<string, IamCondition>;
+  /** Where each written service's writes are granted (from the catalog's declarations). */
+  scopes: Record<string, IamScope>;
 }
 
 const ACTION = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
@@ -90,69 +92,18 @@ export function evaluatorActions(catalog: Catalog, config: RampartConfig): Evalu
   for (const action of Object.keys(conditions)) {
     if (!writes.includes(action)) delete conditions[action]; // its remediator is not in use
   }
-  return { read: checked(read), write: writes, conditions };
+  const scopes: Record<string, IamScope> = {};
+  for (const service of servicesOf(writes)) {
+    const scope = catalog.writeScopes.get(service);
+    if (scope) scopes[service] = scope;
+  }
+  return { read: checked(read), write: writes, conditions, scopes };
 }
 
 /** The IAM service prefixes of a list of actions (`ec2:RevokeSecurityGroupIngress` → `ec2`). */
 export function servicesOf(actions: readonly string[]): string[] {
   return [...new Set(actions.map((a) => a.split(':')[0]!))].sort();
 }
-
-/**
- * Where a service's write actions may act, per account: ARN patterns the service supports
- * resource-level permissions for (the resource name is a wildcard, since targets are found at
- * run time), each with the reason cdk-nag is told. A write of a service missing here is an
- * error when the grants are built (synth), never a grant on `*`.
- */
-export const WRITE_SCOPES: Readonly<
-  Record<string, { arns: (partition: string, account: string) => string[]; reason: string }>
-> = {
-  ec2: {
-    arns: (p, a) => [`arn:${p}:ec2:*:${a}:security-group/*`],
-    reason:
-      'Security-group writes: any group of this account, found at run time by event or sweep.',
-  },
-  sqs: {
-    arns: (p, a) => [`arn:${p}:sqs:*:${a}:*`],
-    reason:
-      "Queue writes: the violating queue's RedrivePolicy, and dead-letter queues Rampart creates (named per source at run time).",
-  },
-  sns: {
-    arns: (p, a) => [`arn:${p}:sns:*:${a}:*`],
-    reason: 'Subscription writes: any subscription of this account, found at run time.',
-  },
-  dynamodb: {
-    arns: (p, a) => [`arn:${p}:dynamodb:*:${a}:table/*`],
-    reason: 'Table writes: any table of this account, found at run time.',
-  },
-  kms: {
-    arns: (p, a) => [`arn:${p}:kms:*:${a}:key/*`],
-    reason:
-      "Grants for a table's KMS key, only for an AWS resource through DynamoDB (kms:GrantIsForAWSResource, kms:ViaService).",
-  },
-  lambda: {
-    arns: (p, a) => [`arn:${p}:lambda:*:${a}:function:*`],
-    reason: 'Function writes: any function of this account, found at run time.',
-  },
-  events: {
-    arns: (p, a) => [`arn:${p}:events:*:${a}:rule/*`],
-    reason: 'Rule target writes: any rule of this account, found at run time.',
-  },
-  iam: {
-    arns: (p, a) => [
-      `arn:${p}:iam::${a}:user/*`,
-      `arn:${p}:iam::${a}:role/*`,
-      `arn:${p}:iam::${a}:group/*`,
-      `arn:${p}:iam::${a}:policy/*`,
-    ],
-    reason:
-      "Removing admin access from any principal of this account; Rampart's own roles and boundary are excluded by an explicit Deny and the permissions boundary.",
-  },
-  rds: {
-    arns: (p, a) => [`arn:${p}:rds:*:${a}:*`],
-    reason: 'Database writes: any instance or cluster of this account, found at run time.',
-  },
-};
 
 export const READ_WILDCARD_REASON =
   'Describe/List/Get reads have no resource-level permissions in AWS, so they take `*`; no write is ever granted on `*`.';
@@ -163,6 +114,8 @@ export interface PolicyGrant {
   actions: string[];
   resources: string[];
   conditions?: IamCondition;
+  /** Why the resources are as wide as they are (what cdk-nag is told for wildcards). */
+  reason?: string;
 }
 
 /**
@@ -200,8 +153,9 @@ function serviceSid(service: string): string {
 
 /**
  * Grants for a role acting in one account: reads on `*` (describe/list/get are not
- * resource-scoped by AWS), writes on the service's declared scope, each conditioned action
- * in a statement of its own.
+ * resource-scoped by AWS), writes on the service's declared scope (resource types declare
+ * theirs, remediators the ones they write besides), each conditioned action in a statement
+ * of its own. A write without a declared scope is an error at synth, never a grant on `*`.
  */
 export function evaluatorGrants(
   actions: EvaluatorActions,
@@ -209,13 +163,18 @@ export function evaluatorGrants(
 ): PolicyGrant[] {
   const grants: PolicyGrant[] = [];
   if (actions.read.length > 0) {
-    grants.push({ sid: 'ReadDeclaredState', actions: actions.read, resources: ['*'] });
+    grants.push({
+      sid: 'ReadDeclaredState',
+      actions: actions.read,
+      resources: ['*'],
+      reason: READ_WILDCARD_REASON,
+    });
   }
   for (const service of servicesOf(actions.write)) {
-    const scoped = WRITE_SCOPES[service];
+    const scoped = actions.scopes[service];
     if (!scoped) {
       throw new PermissionError(
-        `write actions of service ${service} (${actions.write.filter((a) => a.startsWith(`${service}:`)).join(', ')}) have no resource scope: declare one in WRITE_SCOPES (infra/permissions.ts); Rampart never grants a write on "*"`,
+        `write actions of service ${service} (${actions.write.filter((a) => a.startsWith(`${service}:`)).join(', ')}) have no resource scope: the resource type (iam) or the remediator (alsoWrites) must declare one; Rampart never grants a write on "*"`,
         actions.write.find((a) => a.startsWith(`${service}:`)),
       );
     }
@@ -223,7 +182,12 @@ export function evaluatorGrants(
     const serviceActions = actions.write.filter((a) => a.startsWith(`${service}:`));
     const plain = serviceActions.filter((a) => !actions.conditions[a]);
     if (plain.length > 0) {
-      grants.push({ sid: `Remediate${serviceSid(service)}`, actions: plain, resources });
+      grants.push({
+        sid: `Remediate${serviceSid(service)}`,
+        actions: plain,
+        resources,
+        reason: scoped.reason,
+      });
     }
     for (const action of serviceActions.filter((a) => actions.conditions[a])) {
       grants.push({
@@ -231,6 +195,7 @@ export function evaluatorGrants(
         actions: [action],
         resources,
         conditions: actions.conditions[action]!,
+        reason: scoped.reason,
       });
     }
   }

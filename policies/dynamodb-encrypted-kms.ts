@@ -4,7 +4,7 @@ import {
   DYNAMODB_TABLE,
   isKmsEncrypted,
   type DynamoDbTableSnapshot,
-} from '../src/resources/dynamodb-table';
+} from '../src/resources/dynamodb-table/snapshot';
 
 export const dynamodbEncryptedKmsParameters = z.strictObject({
   kmsKeyArn: z

@@ -1,6 +1,9 @@
 import * as z from 'zod';
 import { definePolicy } from '../src/engine/definitions';
-import { EVENTBRIDGE_RULE, type EventBridgeRuleSnapshot } from '../src/resources/eventbridge-rule';
+import {
+  EVENTBRIDGE_RULE,
+  type EventBridgeRuleSnapshot,
+} from '../src/resources/eventbridge-rule/snapshot';
 
 export const eventbridgeTargetHasDlqParameters = z.strictObject({});
 export type EventbridgeTargetHasDlqParameters = z.output<typeof eventbridgeTargetHasDlqParameters>;

@@ -9,7 +9,7 @@ import {
   IAM_PRINCIPAL,
   type IamPrincipalSnapshot,
   type PrincipalRef,
-} from '../src/resources/iam-principal';
+} from '../src/resources/iam-principal/snapshot';
 
 export const iamNoAdminAccessParameters = z.strictObject({
   allowedPrincipals: z

@@ -1,6 +1,9 @@
 import * as z from 'zod';
 import { definePolicy } from '../src/engine/definitions';
-import { LAMBDA_FUNCTION, type LambdaFunctionSnapshot } from '../src/resources/lambda-function';
+import {
+  LAMBDA_FUNCTION,
+  type LambdaFunctionSnapshot,
+} from '../src/resources/lambda-function/snapshot';
 
 const queueArn = z
   .string()

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { definePolicy } from '../src/engine/definitions';
-import { RDS_DATABASE, type RdsDatabaseSnapshot } from '../src/resources/rds-database';
+import { RDS_DATABASE, type RdsDatabaseSnapshot } from '../src/resources/rds-database/snapshot';
 
 export const rdsEncryptedParameters = z.strictObject({});
 export type RdsEncryptedParameters = z.output<typeof rdsEncryptedParameters>;

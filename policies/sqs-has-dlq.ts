@@ -1,6 +1,10 @@
 import * as z from 'zod';
 import { definePolicy } from '../src/engine/definitions';
-import { DEAD_LETTER_TAG, SQS_QUEUE, type SqsQueueSnapshot } from '../src/resources/sqs-queue';
+import {
+  DEAD_LETTER_TAG,
+  SQS_QUEUE,
+  type SqsQueueSnapshot,
+} from '../src/resources/sqs-queue/snapshot';
 
 export const sqsHasDlqParameters = z.strictObject({
   maxReceiveCount: z

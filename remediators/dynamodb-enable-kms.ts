@@ -1,4 +1,5 @@
 import { DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { KMS_KEY_SCOPE } from '../src/resources/kms-key-scope';
 import { defineRemediator } from '../src/engine/definitions';
 import {
   DYNAMODB_TABLE,
@@ -28,6 +29,7 @@ export const dynamodbEnableKms = defineRemediator<DynamoDbTableSnapshot>({
       StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' },
     },
   },
+  alsoWrites: [KMS_KEY_SCOPE],
   remediate: ({ clients, snapshot, violation }) =>
     guarded(snapshot.sse, async (changes) => {
       const before = (await readTable(clients, snapshot.ref, snapshot.tableName)) ?? snapshot;

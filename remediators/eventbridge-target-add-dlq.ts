@@ -1,4 +1,5 @@
 import { EventBridgeClient, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { SQS_QUEUE_SCOPE } from '../src/resources/sqs-queue/scope';
 import { defineRemediator } from '../src/engine/definitions';
 import {
   EVENTBRIDGE_RULE,
@@ -27,9 +28,12 @@ export const eventbridgeTargetAddDlq = defineRemediator<EventBridgeRuleSnapshot>
       'events:ListTargetsByRule',
       'sqs:GetQueueUrl',
       'sqs:GetQueueAttributes',
+      'sqs:ListQueueTags',
     ],
     write: ['sqs:CreateQueue', 'sqs:TagQueue', 'sqs:SetQueueAttributes', 'events:PutTargets'],
   },
+  // The dead-letter queue it creates and tags.
+  alsoWrites: [SQS_QUEUE_SCOPE],
   remediate: ({ clients, snapshot, violation }) =>
     guarded(summary(snapshot), async (changes) => {
       const current = await readRule(

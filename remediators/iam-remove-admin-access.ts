@@ -56,13 +56,22 @@ export const iamRemoveAdminAccess = defineRemediator<IamPrincipalSnapshot>({
     'Detaches AdministratorAccess or a * on * managed policy; deletes a * on * inline policy (document kept in the audit).',
   resourceType: IAM_PRINCIPAL,
   iamActions: {
+    // It verifies by reading the principal again, as the resource type reads it.
     read: [
+      'iam:GetUser',
+      'iam:GetRole',
+      'iam:GetGroup',
       'iam:ListAttachedUserPolicies',
       'iam:ListAttachedRolePolicies',
       'iam:ListAttachedGroupPolicies',
+      'iam:ListUserPolicies',
+      'iam:ListRolePolicies',
+      'iam:ListGroupPolicies',
       'iam:GetUserPolicy',
       'iam:GetRolePolicy',
       'iam:GetGroupPolicy',
+      'iam:GetPolicy',
+      'iam:GetPolicyVersion',
     ],
     write: [
       'iam:DetachUserPolicy',

@@ -3,6 +3,7 @@ import {
   PutFunctionEventInvokeConfigCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
+import { SQS_QUEUE_SCOPE } from '../src/resources/sqs-queue/scope';
 import { defineRemediator } from '../src/engine/definitions';
 import {
   LAMBDA_FUNCTION,
@@ -47,6 +48,8 @@ export const lambdaAddFailureDestination = defineRemediator<LambdaFunctionSnapsh
       'lambda:UpdateFunctionConfiguration',
     ],
   },
+  // The dead-letter queue it creates and tags.
+  alsoWrites: [SQS_QUEUE_SCOPE],
   remediate: ({ clients, snapshot, violation }) =>
     guarded(failureTargetOf(snapshot), async (changes) => {
       const current = await readFunction(clients, snapshot.ref, snapshot.functionName);

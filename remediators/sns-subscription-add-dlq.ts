@@ -1,4 +1,5 @@
 import { SetSubscriptionAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SQS_QUEUE_SCOPE } from '../src/resources/sqs-queue/scope';
 import { defineRemediator } from '../src/engine/definitions';
 import {
   readSubscription,
@@ -31,6 +32,8 @@ export const snsSubscriptionAddDlq = defineRemediator<SnsSubscriptionSnapshot>({
       'sns:SetSubscriptionAttributes',
     ],
   },
+  // The dead-letter queue it creates and tags.
+  alsoWrites: [SQS_QUEUE_SCOPE],
   remediate: ({ clients, snapshot }) =>
     guarded(snapshot.deadLetterTargetArn, async (changes) => {
       const current = await readSubscription(clients, snapshot.ref, snapshot.subscriptionArn);

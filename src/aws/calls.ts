@@ -6,26 +6,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * record that runs out of time can say which call it was waiting for.
  */
 
-/** The IAM service prefix of each SDK client Rampart uses (the SDK names clients, not services). */
-const SERVICE_PREFIXES: Record<string, string> = {
-  EC2Client: 'ec2',
-  DynamoDBClient: 'dynamodb',
-  RDSClient: 'rds',
-  LambdaClient: 'lambda',
-  SQSClient: 'sqs',
-  SNSClient: 'sns',
-  EventBridgeClient: 'events',
-  IAMClient: 'iam',
-  ConfigServiceClient: 'config',
-  STSClient: 'sts',
-  SchedulerClient: 'scheduler',
-  SecretsManagerClient: 'secretsmanager',
-};
-
-/** `EC2Client` + `DescribeSecurityGroupRulesCommand` → `ec2:DescribeSecurityGroupRules`. */
-export function iamActionName(clientName: string | undefined, commandName: string): string {
-  const service =
-    SERVICE_PREFIXES[clientName ?? ''] ?? (clientName ?? '').replace(/Client$/, '').toLowerCase();
+/**
+ * `ec2` + `DescribeSecurityGroupRulesCommand` → `ec2:DescribeSecurityGroupRules`. The
+ * service is the client's SigV4 signing name, which is the IAM service prefix (no table of
+ * client names to keep in step).
+ */
+export function iamActionName(service: string, commandName: string): string {
   return `${service}:${commandName.replace(/Command$/, '')}`;
 }
 
@@ -63,8 +49,37 @@ export function trackCalls<T>(
   };
 }
 
+/**
+ * Which piece of the registry a call is made for (`reads AWS::SQS::Queue`, `remediator
+ * sqs-add-dlq`): the catalog runs each piece's code under its name, so every call can be
+ * checked against what that piece declares (and counted per piece).
+ */
+const pieces = new AsyncLocalStorage<string>();
+
+export function actingAs<T>(piece: string, work: () => T): T {
+  return pieces.run(piece, work);
+}
+
+/** One SDK call as observers see it: its IAM action, and the piece that made it, if any. */
+export interface ObservedCall {
+  action: string;
+  piece?: string;
+}
+
+const observers = new Set<(call: ObservedCall) => void>();
+
+/** Tells `listener` of every SDK call from now on (metrics, the IAM proof); returns the stop. */
+export function observeCalls(listener: (call: ObservedCall) => void): () => void {
+  observers.add(listener);
+  return () => observers.delete(listener);
+}
+
 /** Called by the clients' middleware around every SDK call. */
 export async function trackedCall<T>(action: string, call: () => Promise<T>): Promise<T> {
+  if (observers.size > 0) {
+    const piece = pieces.getStore();
+    for (const observe of observers) observe({ action, ...(piece ? { piece } : {}) });
+  }
   const unit = units.getStore();
   const signal = unit?.signal;
   if (signal?.aborted) throw new UnitAbortedError(action);

@@ -49,26 +49,34 @@ type Middleware = (
 ) => (args: unknown) => Promise<unknown>;
 type WithMiddleware = {
   middlewareStack?: { add(mw: Middleware, options: { step: 'initialize'; name: string }): void };
+  config?: { defaultSigningName?: string };
 };
+
+export class ClientSetupError extends Error {
+  override readonly name = 'ClientSetupError';
+}
 
 /**
  * Around every SDK call: its IAM action is recorded as in flight for the current unit of
  * work, and a failure carries it (`iamAction`), so errors and timeouts name the call.
  */
-const nameAndTrackCalls: Middleware = (next, context) => async (args) => {
-  const action = iamActionName(context.clientName, context.commandName ?? 'UnknownCommand');
-  try {
-    return await trackedCall(action, () => next(args));
-  } catch (error) {
-    if (error && typeof error === 'object') {
-      Object.assign(error, { iamAction: action });
-      if ((error as Error).name === 'TimeoutError' && error instanceof Error) {
-        error.message = `${action} did not answer in time: ${error.message}`;
+const nameAndTrackCalls =
+  (service: string): Middleware =>
+  (next, context) =>
+  async (args) => {
+    const action = iamActionName(service, context.commandName ?? 'UnknownCommand');
+    try {
+      return await trackedCall(action, () => next(args));
+    } catch (error) {
+      if (error && typeof error === 'object') {
+        Object.assign(error, { iamAction: action });
+        if ((error as Error).name === 'TimeoutError' && error instanceof Error) {
+          error.message = `${action} did not answer in time: ${error.message}`;
+        }
       }
+      throw error;
     }
-    throw error;
-  }
-};
+  };
 
 export class AwsClients {
   private readonly cache = new Map<string, { destroy(): void }>();
@@ -104,7 +112,14 @@ export class AwsClients {
           throwOnRequestTimeout: true,
         },
       });
-      (client as WithMiddleware).middlewareStack?.add(nameAndTrackCalls, {
+      const sdk = client as WithMiddleware;
+      const service = sdk.config?.defaultSigningName;
+      if (!service) {
+        throw new ClientSetupError(
+          'an SDK client without a signing name: its IAM actions cannot be named',
+        );
+      }
+      sdk.middlewareStack?.add(nameAndTrackCalls(service), {
         step: 'initialize',
         name: 'rampartNameAndTrackCalls',
       });

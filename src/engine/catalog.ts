@@ -1,4 +1,5 @@
-import type { AnyPolicy, AnyRemediator, AnyResourceType } from './definitions';
+import { attributedRemediator, attributedType } from './attribution';
+import type { AnyPolicy, AnyRemediator, AnyResourceType, IamScope } from './definitions';
 
 export class CatalogError extends Error {
   override readonly name = 'CatalogError';
@@ -19,21 +20,43 @@ export class Catalog {
   readonly resourceTypes: ReadonlyMap<string, AnyResourceType>;
   readonly policies: ReadonlyMap<string, AnyPolicy>;
   readonly remediators: ReadonlyMap<string, AnyRemediator>;
+  /** Where each IAM service's writes are granted: declared by resource types and remediators. */
+  readonly writeScopes: ReadonlyMap<string, IamScope>;
   private readonly typesBySource = new Map<string, AnyResourceType[]>();
+  private readonly typesByConfigType = new Map<string, AnyResourceType>();
 
   constructor(parts: {
     resourceTypes: readonly AnyResourceType[];
     policies: readonly AnyPolicy[];
     remediators: readonly AnyRemediator[];
   }) {
-    this.resourceTypes = indexBy(parts.resourceTypes, (t) => t.type, 'resource type');
+    const types = parts.resourceTypes.map(attributedType);
+    this.resourceTypes = indexBy(types, (t) => t.type, 'resource type');
     this.policies = indexBy(parts.policies, (p) => p.id, 'policy');
-    this.remediators = indexBy(parts.remediators, (r) => r.id, 'remediator');
-    for (const t of parts.resourceTypes) {
+    this.remediators = indexBy(
+      parts.remediators.map(attributedRemediator),
+      (r) => r.id,
+      'remediator',
+    );
+    for (const t of types) {
       const list = this.typesBySource.get(t.eventSource) ?? [];
       list.push(t);
       this.typesBySource.set(t.eventSource, list);
     }
+    for (const t of types) {
+      checkResourceType(t);
+      for (const configType of t.configResourceTypes) {
+        const other = this.typesByConfigType.get(configType);
+        if (other) {
+          throw new CatalogError(
+            `resource types ${other.type} and ${t.type} both claim AWS Config type ${configType}`,
+            t.type,
+          );
+        }
+        this.typesByConfigType.set(configType, t);
+      }
+    }
+    this.writeScopes = collectWriteScopes(parts.resourceTypes, parts.remediators);
     this.check();
   }
 
@@ -85,6 +108,31 @@ export class Catalog {
           remediator.id,
         );
       }
+      const type = this.resourceTypes.get(remediator.resourceType);
+      if (!type) {
+        throw new CatalogError(
+          `remediator ${remediator.id}: unknown resource type ${remediator.resourceType}`,
+          remediator.id,
+        );
+      }
+      const scoped = new Set([
+        type.iam.service,
+        ...(remediator.alsoWrites ?? []).map((s) => s.service),
+      ]);
+      const unscoped = remediator.iamActions.write.find((a) => !scoped.has(a.split(':')[0]!));
+      if (unscoped) {
+        throw new CatalogError(
+          `remediator ${remediator.id} writes ${unscoped}, outside its resource type's service (${type.iam.service}): declare that resource's scope in alsoWrites; Rampart never grants a write on "*"`,
+          remediator.id,
+        );
+      }
+      const unimplied = Object.keys(remediator.impliedActions ?? {}).find((a) => !all.includes(a));
+      if (unimplied) {
+        throw new CatalogError(
+          `remediator ${remediator.id} says ${unimplied} is implied, but does not declare it`,
+          remediator.id,
+        );
+      }
       const unconditioned = Object.keys(remediator.iamConditions ?? {}).find(
         (a) => !remediator.iamActions.write.includes(a),
       );
@@ -95,6 +143,11 @@ export class Catalog {
         );
       }
     }
+  }
+
+  /** The resource type that reads items of an AWS Config resource type, if any. */
+  typeForConfigType(configType: string): AnyResourceType | undefined {
+    return this.typesByConfigType.get(configType);
   }
 
   /** Resource types of a CloudTrail eventSource (empty for services no policy watches). */
@@ -122,4 +175,74 @@ function indexBy<T>(items: readonly T[], key: (t: T) => string, what: string): M
     map.set(k, item);
   }
   return map;
+}
+
+const SERVICE_PREFIX = /^[a-z0-9-]+$/;
+const CLOUDFORMATION_TYPE = /^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/;
+
+/** What a resource type must declare about itself: a gap is an error here, never a default. */
+function checkResourceType(t: AnyResourceType): void {
+  const fail = (message: string): never => {
+    throw new CatalogError(`resource type ${t.type}: ${message}`, t.type);
+  };
+  checkScope(t.iam, (m) => fail(m));
+  for (const name of [...t.configResourceTypes, ...t.cloudFormationTypes]) {
+    if (!CLOUDFORMATION_TYPE.test(name)) fail(`${JSON.stringify(name)} is not AWS::Service::Type`);
+  }
+  if (t.configResourceTypes.length === 0 && !t.configNotRecorded) {
+    fail(
+      'configResourceTypes is empty: list the AWS Config types, or say why in configNotRecorded',
+    );
+  }
+  if (t.fromConfigItem && t.configResourceTypes.length === 0) {
+    fail('has fromConfigItem but no configResourceTypes');
+  }
+  if (t.fromTemplate && t.cloudFormationTypes.length === 0) {
+    fail('has fromTemplate but no cloudFormationTypes');
+  }
+}
+
+function checkScope(scope: IamScope, fail: (message: string) => never): void {
+  if (!SERVICE_PREFIX.test(scope.service)) {
+    fail(`IAM service ${JSON.stringify(scope.service)} is not an IAM service prefix`);
+  }
+  const arns = scope.arns('aws', '123456789012');
+  if (arns.length === 0) fail(`IAM scope of ${scope.service} lists no ARN`);
+  for (const arn of arns) {
+    if (!arn.startsWith(`arn:aws:${scope.service}:`) || !arn.includes(':123456789012:')) {
+      fail(`IAM scope ARN ${arn} is not an ARN of service ${scope.service} in the account`);
+    }
+  }
+  if (!scope.reason.trim()) fail(`IAM scope of ${scope.service} gives no reason`);
+}
+
+/** One scope per IAM service; two different declarations of a service's scope are an error. */
+function collectWriteScopes(
+  types: readonly AnyResourceType[],
+  remediators: readonly AnyRemediator[],
+): Map<string, IamScope> {
+  const scopes = new Map<string, IamScope>();
+  const declared: [string, IamScope][] = [
+    ...types.map((t): [string, IamScope] => [`resource type ${t.type}`, t.iam]),
+    ...remediators.flatMap((r) =>
+      (r.alsoWrites ?? []).map((s): [string, IamScope] => [`remediator ${r.id}`, s]),
+    ),
+  ];
+  for (const [by, scope] of declared) {
+    checkScope(scope, (m) => {
+      throw new CatalogError(`${by}: ${m}`, by);
+    });
+    const known = scopes.get(scope.service);
+    const same = (a: IamScope, b: IamScope) =>
+      JSON.stringify(a.arns('aws', '123456789012')) ===
+        JSON.stringify(b.arns('aws', '123456789012')) && a.reason === b.reason;
+    if (known && !same(known, scope)) {
+      throw new CatalogError(
+        `${by} declares another IAM scope for ${scope.service} than an earlier declaration; one service has one scope (reuse the resource type's)`,
+        by,
+      );
+    }
+    scopes.set(scope.service, known ?? scope);
+  }
+  return scopes;
 }

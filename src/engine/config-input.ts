@@ -75,12 +75,6 @@ export async function fetchConfigurationItem(
   return normaliseConfigurationItem(raw, 'GetResourceConfigHistory.configurationItems[0]');
 }
 
-function typeForConfig(catalog: Catalog, resourceType: string): AnyResourceType | undefined {
-  return [...catalog.resourceTypes.values()].find((t) =>
-    (t.configResourceTypes ?? [t.type]).includes(resourceType),
-  );
-}
-
 /**
  * Routes a "Config Configuration Item Change" event: which resource type, which enabled
  * policies (all of the type's: Config reports state, not a specific API call), and a
@@ -102,7 +96,7 @@ export function routeConfigItemChange(
   if (head.status === 'ResourceNotRecorded') {
     return { status: 'skip', code: 'not-recorded', eventId, reason: `${what} is not recorded` };
   }
-  const type = typeForConfig(deps.catalog, head.resourceType);
+  const type = deps.catalog.typeForConfigType(head.resourceType);
   if (!type) {
     return {
       status: 'skip',

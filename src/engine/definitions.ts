@@ -50,13 +50,39 @@ export type CloudTrailLocator = (
 ) => ResourceLocator[];
 
 /**
- * A resource type: its adapters (event → locator, live state → snapshot). Policies and
- * remediators for the type build on it; the engine only ever talks to this interface.
+ * Where writes of one IAM service may act in one account: the ARN patterns of the resources
+ * (names wildcarded, since targets are found at run time), with the reason cdk-nag is told.
+ */
+export interface IamScope {
+  /** IAM service prefix, e.g. `ec2` (the prefix of every action of the service). */
+  service: string;
+  arns(partition: string, account: string): string[];
+  reason: string;
+}
+
+/**
+ * A resource type: everything Rampart knows about it, in one place — its service, where
+ * writes on it are granted, the AWS Config and CloudFormation types it covers, its adapters
+ * (event → locator, live state / Config item / template → snapshot) and its sweep
+ * enumerator. Infrastructure, IAM, event patterns and docs derive from these declarations;
+ * the engine only ever talks to this interface.
  */
 export interface ResourceTypeDefinition<S extends Snapshot = Snapshot> {
   type: S['type'];
   /** CloudTrail eventSource of the service, e.g. `ec2.amazonaws.com`. */
   eventSource: string;
+  /** The IAM service and the ARNs its remediators' writes are granted on. */
+  iam: IamScope;
+  /**
+   * AWS Config resource types this type reads items of (exactly as Config names them:
+   * `AWS::RDS::DBInstance`, never Rampart's own type name). Empty only with
+   * `configNotRecorded` saying why.
+   */
+  configResourceTypes: readonly string[];
+  /** Why AWS Config has no items for this type (required when `configResourceTypes` is empty). */
+  configNotRecorded?: string;
+  /** CloudFormation resource types `fromTemplate` reads. */
+  cloudFormationTypes: readonly string[];
   /** Event names this type can locate resources from. */
   cloudTrail: Record<string, CloudTrailLocator>;
   /** Event names of this service that never change what policies judge, with why. */
@@ -71,8 +97,6 @@ export interface ResourceTypeDefinition<S extends Snapshot = Snapshot> {
    * actions belong in `readActions`.
    */
   readTags?(clients: AwsClients, snapshot: S): Promise<Record<string, string>>;
-  /** AWS Config resource types this type reads items of; defaults to `[type]`. */
-  configResourceTypes?: readonly string[];
   /** Builds the snapshot from an AWS Config configuration item, without any API call. */
   fromConfigItem?(item: ConfigurationItem): S;
   /**
@@ -148,6 +172,17 @@ export interface RemediatorDefinition<S extends Snapshot = Snapshot> {
    * an AWS resource, through one service): granted in a statement of their own.
    */
   iamConditions?: Readonly<Record<string, IamCondition>>;
+  /**
+   * Resources of other types it writes (the dead-letter queue it creates, the key grant it
+   * makes): their scopes, so every write action it declares has a granted scope.
+   */
+  alsoWrites?: readonly IamScope[];
+  /**
+   * Declared actions Rampart never sends itself: AWS checks them on its behalf during another
+   * call (DynamoDB creates the KMS grant of a table's new key during UpdateTable), each with
+   * that call. The IAM proof does not expect to see them sent.
+   */
+  impliedActions?: Readonly<Record<string, string>>;
   remediate(ctx: RemediationContext<S>): Promise<RemediationResult>;
 }
 

@@ -89,7 +89,7 @@ export async function listFromAggregator(
 ): Promise<void> {
   const byConfigType = new Map<string, { type: AnyResourceType; policies: AnyPolicy[] }>();
   for (const t of types) {
-    for (const c of t.type.configResourceTypes ?? [t.type.type]) byConfigType.set(c, t);
+    for (const c of t.type.configResourceTypes) byConfigType.set(c, t);
   }
   const client = clients.get(ConfigServiceClient, { region: source.region });
   const expression = aggregatorQuery([...byConfigType.keys()], source);

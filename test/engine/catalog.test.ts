@@ -97,4 +97,63 @@ describe('Catalog consistency checks', () => {
         }),
     ).toThrow(/unknown resource type/);
   });
+
+  it('refuses a write outside the declared scopes (never a grant on "*")', () => {
+    expect(
+      () =>
+        new Catalog(
+          withRemediator({
+            iamActions: { read: [], write: ['ec2:RevokeSecurityGroupIngress', 'sqs:CreateQueue'] },
+          }),
+        ),
+    ).toThrow(/writes sqs:CreateQueue, outside its resource type's service \(ec2\): declare/);
+  });
+
+  it('refuses two different scopes for one service', () => {
+    const wider = {
+      service: 'sqs',
+      arns: (p: string, a: string) => [`arn:${p}:sqs:*:${a}:*`, `arn:${p}:sqs:*:${a}:other*`],
+      reason: 'wider',
+    };
+    expect(
+      () =>
+        new Catalog(
+          withRemediator({
+            iamActions: { read: [], write: ['ec2:RevokeSecurityGroupIngress', 'sqs:CreateQueue'] },
+            alsoWrites: [wider],
+          }),
+        ),
+    ).toThrow(/another IAM scope for sqs/);
+  });
+
+  it('refuses a resource type with missing or malformed declarations', () => {
+    const sg = resourceTypes.find((t) => t.type === 'AWS::EC2::SecurityGroup')!;
+    const withType = (patch: object) => ({
+      ...base,
+      resourceTypes: resourceTypes.map((t) => (t === sg ? { ...sg, ...patch } : t)),
+    });
+    expect(() => new Catalog(withType({ configResourceTypes: [] }))).toThrow(
+      /configResourceTypes is empty: list the AWS Config types, or say why/,
+    );
+    expect(() => new Catalog(withType({ configResourceTypes: ['SecurityGroup'] }))).toThrow(
+      /"SecurityGroup" is not AWS::Service::Type/,
+    );
+    expect(() => new Catalog(withType({ cloudFormationTypes: [] }))).toThrow(
+      /has fromTemplate but no cloudFormationTypes/,
+    );
+    expect(
+      () =>
+        new Catalog(
+          withType({
+            iam: { ...sg.iam, arns: (p: string) => [`arn:${p}:ec2:*:*:security-group/*`] },
+          }),
+        ),
+    ).toThrow(/is not an ARN of service ec2 in the account/);
+    expect(() => new Catalog(withType({ iam: { ...sg.iam, service: 'EC2' } }))).toThrow(
+      /"EC2" is not an IAM service prefix/,
+    );
+    expect(() => new Catalog(withType({ configResourceTypes: ['AWS::DynamoDB::Table'] }))).toThrow(
+      /both claim AWS Config type AWS::DynamoDB::Table/,
+    );
+  });
 });

@@ -19,6 +19,7 @@ import {
 } from '../../src/engine/evaluator';
 import { MalformedEventError } from '../../src/events/errors';
 import { envelopeOf, loadSample } from '../support/samples';
+import { testTypeDeclarations } from '../support/test-type';
 
 const silent = () =>
   new AuditLog(createLogger({ stream: { write: () => true } as unknown as NodeJS.WritableStream }));
@@ -33,6 +34,7 @@ function widgetWorld(state: { open: boolean; throwOnRead?: boolean }) {
   const type = defineResourceType<WidgetSnapshot>({
     type: 'Test::Widget',
     eventSource: 'widgets.amazonaws.com',
+    ...testTypeDeclarations('widgets'),
     cloudTrail: {
       OpenWidget: (r, where) => [
         { type: 'Test::Widget', ...where, id: String((r.requestParameters as { id: string }).id) },

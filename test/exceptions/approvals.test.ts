@@ -24,6 +24,7 @@ import {
 import { ExceptionScopeError } from '../../src/exceptions/model';
 import { ExceptionStore, tagsOf } from '../../src/exceptions/store';
 import { ensureExceptionsTable } from '../../src/exceptions/table';
+import { testTypeDeclarations } from '../support/test-type';
 
 const REGION = 'ap-northeast-2';
 const ACCOUNT = '123456789012';
@@ -48,6 +49,7 @@ const catalog = new Catalog({
     defineResourceType<BucketSnapshot>({
       type: 'Test::Bucket',
       eventSource: 'buckets.amazonaws.com',
+      ...testTypeDeclarations('test'),
       cloudTrail: {
         OpenBucket: (r, where) => [
           {
@@ -344,6 +346,7 @@ describe('exceptions and approval deadlines in the engine (moto DynamoDB)', () =
         eventId: 'e',
         eventName: 'OpenBucket',
         eventSource: 'buckets.amazonaws.com',
+        ...testTypeDeclarations('test'),
         eventTime: new Date().toISOString(),
       },
       now: Date.parse('2026-11-23T10:00:00.000Z'),

@@ -25,13 +25,14 @@ import {
   MAX_PATTERN_LENGTH,
   cloudTrailRules,
   configChangePattern,
-  watchedResourceTypes,
+  watchedConfigTypes,
 } from '../../infra/event-patterns';
 import { defaultCatalog } from '../../src/catalog';
 import { Catalog } from '../../src/engine/catalog';
 import { definePolicy, defineResourceType, type AnyPolicy } from '../../src/engine/definitions';
 import { cloudTrailEnvelope } from '../support/cloudtrail';
 import { envelopeOf, loadSample, sampleNames } from '../support/samples';
+import { testTypeDeclarations } from '../support/test-type';
 
 const catalog = defaultCatalog();
 
@@ -41,6 +42,8 @@ function fakeCatalog(extraNames: string[] = []) {
     defineResourceType({
       type: t,
       eventSource,
+      ...testTypeDeclarations(eventSource.split('.')[0]!),
+      configResourceTypes: [t],
       cloudTrail: Object.fromEntries(names.map((n) => [n, () => []])),
       readActions: [],
       collect: async () => undefined,
@@ -97,7 +100,7 @@ describe('event patterns generated from the catalog', () => {
     const rules = cloudTrailRules(fakeCatalog(), enabled);
     expect(rules).toHaveLength(1);
     expect(rules[0]!.eventNames).toEqual(['CreateQueue']);
-    expect(watchedResourceTypes(fakeCatalog(), enabled)).toEqual(['AWS::SQS::Queue']);
+    expect(watchedConfigTypes(fakeCatalog(), enabled)).toEqual(['AWS::SQS::Queue']);
     expect(configChangePattern([])).toBeUndefined();
   });
 
@@ -153,7 +156,30 @@ for (const rule of cloudTrailRules(catalog)) {
   rule.eventNames.forEach((n) => names.add(n));
   triggers.set(rule.eventSource, names);
 }
-const watchedTypes = watchedResourceTypes(catalog);
+/**
+ * The AWS Config resource types of the shipped pack, exactly as AWS Config names them (its
+ * "Supported Resource Types" list): the specification, not the code's output. AWS Config
+ * does not record SNS subscriptions.
+ */
+const CONFIG_TYPES_OF_THE_PACK = [
+  'AWS::DynamoDB::Table',
+  'AWS::EC2::SecurityGroup',
+  'AWS::Events::Rule',
+  'AWS::IAM::Group',
+  'AWS::IAM::Role',
+  'AWS::IAM::User',
+  'AWS::Lambda::Function',
+  'AWS::RDS::DBCluster',
+  'AWS::RDS::DBInstance',
+  'AWS::SQS::Queue',
+];
+const watchedTypes = CONFIG_TYPES_OF_THE_PACK;
+
+describe('the AWS Config change pattern', () => {
+  it("names AWS Config's resource types, never Rampart's own type names", () => {
+    expect(watchedConfigTypes(catalog)).toEqual(CONFIG_TYPES_OF_THE_PACK);
+  });
+});
 
 /** What the specification says about a CloudTrail event: delivered iff a successful trigger. */
 function cloudTrailVerdict(detail: Record<string, unknown>): Case['expect'] {
@@ -245,7 +271,13 @@ function fixtureCases(): Case[] {
     event: readOnly,
     expect: 'not delivered',
   });
-  for (const resourceType of [...watchedTypes, 'AWS::S3::Bucket']) {
+  // Rampart's own type names (AWS Config never emits them) and a type no policy judges.
+  for (const resourceType of [
+    ...watchedTypes,
+    'AWS::RDS::Database',
+    'AWS::IAM::Principal',
+    'AWS::S3::Bucket',
+  ]) {
     const expected = watchedTypes.includes(resourceType) ? 'delivered' : 'not delivered';
     cases.push({
       name: `fixture Config item change ${resourceType}`,
@@ -293,7 +325,7 @@ describe('the generated patterns on a real matcher (moto EventBridge → SQS)', 
       new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
     );
     const patterns = cloudTrailRules(catalog).map((r) => ({ id: r.id, pattern: r.pattern }));
-    patterns.push({ id: 'config', pattern: configChangePattern(watchedTypes)! });
+    patterns.push({ id: 'config', pattern: configChangePattern(watchedConfigTypes(catalog))! });
     for (const { id, pattern } of patterns) {
       const name = `${bus}-${id}`;
       await events.send(

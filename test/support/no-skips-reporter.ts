@@ -1,5 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
+import { defaultCatalog } from '../../src/catalog';
+import { iamProofProblems, readObservedCalls } from './iam-proof';
 
 export const SUMMARY_FILE = 'test/.artifacts/summary.txt';
 
@@ -9,6 +12,9 @@ export const SUMMARY_FILE = 'test/.artifacts/summary.txt';
  * to test/.artifacts/summary.txt for CI to repeat as its closing line).
  */
 export default class NoSkipsReporter implements Reporter {
+  /** `iamProof`: after the run, check the SDK calls each registry piece sent (iam-proof.ts). */
+  constructor(private readonly options: { iamProof?: boolean } = {}) {}
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const skipped: string[] = [];
     let passed = 0;
@@ -28,9 +34,36 @@ export default class NoSkipsReporter implements Reporter {
       );
       process.exitCode = 1;
     }
+    if (this.options.iamProof) {
+      // The proof is one more check of the run: it passes or fails like a test.
+      const ran = new Set(testModules.map((m) => relative(process.cwd(), m.moduleId)));
+      const unrun = testFiles('test').filter((f) => !ran.has(f));
+      const complete = unrun.length === 0;
+      const problems = iamProofProblems(defaultCatalog(), readObservedCalls(), complete);
+      if (problems.length > 0) {
+        failed++;
+        process.stderr.write(
+          `\nIAM proof: declared actions and sent calls differ:\n  ${problems.join('\n  ')}\n`,
+        );
+        process.exitCode = 1;
+      } else {
+        passed++;
+        process.stdout.write(
+          `\nIAM proof: every SDK call was declared by its piece${complete ? ', every declared action was sent' : ` (a partial run, ${unrun.length} file(s) not run: unsent actions not checked)`}\n`,
+        );
+      }
+    }
     const summary = `tests: ${passed} passed, ${failed + skipped.length} failed`;
     mkdirSync('test/.artifacts', { recursive: true });
     writeFileSync(SUMMARY_FILE, `${summary}\n`);
     process.stdout.write(`\n${summary}\n`);
   }
+}
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return testFiles(path);
+    return e.name.endsWith('.test.ts') ? [relative(process.cwd(), resolve(path))] : [];
+  });
 }

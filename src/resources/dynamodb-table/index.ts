@@ -5,36 +5,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AwsClients } from '../../aws/clients';
 import type { ResourceRef } from '../../domain';
-import {
-  defineResourceType,
-  type CloudTrailLocator,
-  type Snapshot,
-} from '../../engine/definitions';
+import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
 import { dynamoDbTablesFromTemplate } from './cloudformation';
 import { dynamoDbTableEnumerator } from './enumerate';
+import { DYNAMODB_TABLE, DynamoDbTableSnapshot } from './snapshot';
 
-export const DYNAMODB_TABLE = 'AWS::DynamoDB::Table' as const;
-
-export interface DynamoDbTableSnapshot extends Snapshot {
-  type: typeof DYNAMODB_TABLE;
-  tableName: string;
-  /**
-   * Server-side encryption. `sseType` absent (no SSEDescription, or status DISABLED) means the
-   * AWS-owned key; `KMS` means an AWS-managed or customer-managed KMS key.
-   */
-  sse: { status?: string; sseType?: string; kmsKeyArn?: string };
-  /** Global table (2019.11.21) replicas in other regions and their KMS key, if any. */
-  replicas: { region: string; kmsKeyId?: string; status?: string }[];
-}
-
-/** SSE with KMS is on, or being switched on (UpdateTable makes it UPDATING for a while). */
-const KMS_STATUSES = new Set(['ENABLED', 'ENABLING', 'UPDATING']);
-
-export function isKmsEncrypted(sse: DynamoDbTableSnapshot['sse']): boolean {
-  return sse.sseType === 'KMS' && (sse.status === undefined || KMS_STATUSES.has(sse.status));
-}
+export * from './snapshot';
 
 export function dynamoDbTableRef(account: string, region: string, tableName: string): ResourceRef {
   return refOf(
@@ -122,6 +100,13 @@ function fromConfigItem(item: ConfigurationItem): DynamoDbTableSnapshot {
 export const dynamoDbTableType = defineResourceType<DynamoDbTableSnapshot>({
   type: DYNAMODB_TABLE,
   eventSource: 'dynamodb.amazonaws.com',
+  iam: {
+    service: 'dynamodb',
+    arns: (p, a) => [`arn:${p}:dynamodb:*:${a}:table/*`],
+    reason: 'Table writes: any table of this account, found at run time.',
+  },
+  configResourceTypes: ['AWS::DynamoDB::Table'],
+  cloudFormationTypes: ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'],
   cloudTrail: {
     CreateTable: byTableName('request.tableName', 'response.tableDescription.tableName'),
     // The documented UpdateTable record names the table only in its response.

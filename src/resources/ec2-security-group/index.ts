@@ -105,6 +105,14 @@ async function resolveGroupId(
 export const securityGroupType = defineResourceType<SecurityGroupSnapshot>({
   type: SECURITY_GROUP,
   eventSource: 'ec2.amazonaws.com',
+  iam: {
+    service: 'ec2',
+    arns: (p, a) => [`arn:${p}:ec2:*:${a}:security-group/*`],
+    reason:
+      'Security-group writes: any group of this account, found at run time by event or sweep.',
+  },
+  configResourceTypes: ['AWS::EC2::SecurityGroup'],
+  cloudFormationTypes: ['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress'],
   cloudTrail: {
     AuthorizeSecurityGroupIngress: byGroupIdOrName,
     CreateSecurityGroup: (record, where) => {
@@ -147,6 +155,9 @@ export const securityGroupType = defineResourceType<SecurityGroupSnapshot>({
     let rules: SecurityGroupRule[];
     try {
       rules = await readSecurityGroupRules(clients, locator, groupId);
+      // The rule listing filters by group id, so a group that does not exist reads as one
+      // with no rules: only then is it worth one more call to tell the two apart.
+      if (rules.length === 0) await readSecurityGroupTags(clients, locator, groupId);
     } catch (error) {
       // Deleted since the event: nothing left to judge (and nothing to retry).
       if ((error as { name?: string }).name === 'InvalidGroup.NotFound') return undefined;

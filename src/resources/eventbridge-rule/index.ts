@@ -6,32 +6,14 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import type { AwsClients } from '../../aws/clients';
 import type { ResourceRef } from '../../domain';
-import {
-  defineResourceType,
-  type CloudTrailLocator,
-  type Snapshot,
-} from '../../engine/definitions';
+import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, nameFromArnOrName, refOf, requiredString, stringAt } from '../shared';
 import { eventBridgeRulesFromTemplate } from './cloudformation';
 import { eventBridgeRuleEnumerator } from './enumerate';
+import { DEFAULT_BUS, EVENTBRIDGE_RULE, EventBridgeRuleSnapshot, ruleId } from './snapshot';
 
-export const EVENTBRIDGE_RULE = 'AWS::Events::Rule' as const;
-export const DEFAULT_BUS = 'default';
-
-export interface EventBridgeRuleSnapshot extends Snapshot {
-  type: typeof EVENTBRIDGE_RULE;
-  ruleName: string;
-  eventBusName: string;
-  ruleArn: string;
-  /** Targets exactly as ListTargetsByRule returns them: PutTargets takes them back unchanged. */
-  targets: Target[];
-}
-
-/** Rule ids are `name` on the default bus and `bus/name` on others, as in the rule ARN. */
-export function ruleId(bus: string, name: string): string {
-  return bus === DEFAULT_BUS ? name : `${bus}/${name}`;
-}
+export * from './snapshot';
 
 export function eventBridgeRuleRef(
   account: string,
@@ -137,6 +119,13 @@ function fromConfigItem(item: ConfigurationItem): EventBridgeRuleSnapshot {
 export const eventBridgeRuleType = defineResourceType<EventBridgeRuleSnapshot>({
   type: EVENTBRIDGE_RULE,
   eventSource: 'events.amazonaws.com',
+  iam: {
+    service: 'events',
+    arns: (p, a) => [`arn:${p}:events:*:${a}:rule/*`],
+    reason: 'Rule target writes: any rule of this account, found at run time.',
+  },
+  configResourceTypes: ['AWS::Events::Rule'],
+  cloudFormationTypes: ['AWS::Events::Rule'],
   cloudTrail: { PutTargets: byRule('request.rule'), PutRule: byRule('request.name') },
   ignoredEvents: {
     RemoveTargets: 'removes targets; a remaining target keeps the dead-letter config it had',

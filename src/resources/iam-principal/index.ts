@@ -18,59 +18,24 @@ import {
 } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../../aws/clients';
 import { partitionOf, type ResourceRef } from '../../domain';
-import {
-  defineResourceType,
-  type CloudTrailLocator,
-  type Snapshot,
-} from '../../engine/definitions';
+import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, requiredString } from '../shared';
 import { iamPrincipalsFromTemplate } from './cloudformation';
 import { iamPrincipalEnumerator } from './enumerate';
+import {
+  IAM_PRINCIPAL,
+  PrincipalKind,
+  HolderKind,
+  IAM_CFN_TYPES,
+  AttachedPolicy,
+  PrincipalRef,
+  IamPrincipalSnapshot,
+} from './snapshot';
 
-/**
- * Who can hold permissions: users, groups and roles (one policy judges all three), plus
- * customer-managed policies, because a new default version of a policy changes what every
- * entity it is attached to may do. Locator ids: `user/<name>`, `group/<name>`,
- * `role/<name>`, `policy/<policy ARN>`.
- */
-export const IAM_PRINCIPAL = 'AWS::IAM::Principal' as const;
-export const PRINCIPAL_KINDS = ['user', 'group', 'role'] as const;
-export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
-export type HolderKind = PrincipalKind | 'policy';
+export * from './snapshot';
 
-const CFN_TYPES: Record<HolderKind, string> = {
-  user: 'AWS::IAM::User',
-  group: 'AWS::IAM::Group',
-  role: 'AWS::IAM::Role',
-  policy: 'AWS::IAM::Policy',
-};
-
-export interface AttachedPolicy {
-  arn: string;
-  name: string;
-  /** The default version's document: read for customer-managed policies only. */
-  document?: unknown;
-}
-
-export interface PrincipalRef {
-  kind: PrincipalKind;
-  name: string;
-  arn?: string;
-}
-
-export interface IamPrincipalSnapshot extends Snapshot {
-  type: typeof IAM_PRINCIPAL;
-  kind: HolderKind;
-  name: string;
-  arn: string;
-  /** For a user/group/role: its managed policies. For a policy: the policy itself. */
-  attachedPolicies: AttachedPolicy[];
-  /** Inline policies of a user/group/role. */
-  inlinePolicies: { name: string; document: unknown }[];
-  /** For a policy: the entities it is attached to. */
-  attachments: PrincipalRef[];
-}
+const CFN_TYPES = IAM_CFN_TYPES;
 
 /** IAM is global; its API lives in one region per partition (Config says `global`). */
 const IAM_REGIONS: Record<string, string> = {
@@ -334,6 +299,24 @@ function fromConfigItem(item: ConfigurationItem): IamPrincipalSnapshot {
 export const iamPrincipalType = defineResourceType<IamPrincipalSnapshot>({
   type: IAM_PRINCIPAL,
   eventSource: 'iam.amazonaws.com',
+  iam: {
+    service: 'iam',
+    arns: (p, a) => [
+      `arn:${p}:iam::${a}:user/*`,
+      `arn:${p}:iam::${a}:role/*`,
+      `arn:${p}:iam::${a}:group/*`,
+      `arn:${p}:iam::${a}:policy/*`,
+    ],
+    reason:
+      "Removing admin access from any principal of this account; Rampart's own roles and boundary are excluded by an explicit Deny and the permissions boundary.",
+  },
+  cloudFormationTypes: [
+    'AWS::IAM::User',
+    'AWS::IAM::Group',
+    'AWS::IAM::Role',
+    'AWS::IAM::ManagedPolicy',
+    'AWS::IAM::Policy',
+  ],
   cloudTrail: {
     AttachUserPolicy: byName('user'),
     AttachRolePolicy: byName('role'),

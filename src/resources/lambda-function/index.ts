@@ -7,36 +7,13 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { AwsClients } from '../../aws/clients';
 import type { ResourceRef } from '../../domain';
-import {
-  defineResourceType,
-  type CloudTrailLocator,
-  type Snapshot,
-} from '../../engine/definitions';
+import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
 import { lambdaFunctionsFromTemplate } from './cloudformation';
 import { lambdaFunctionEnumerator } from './enumerate';
+import { EventInvokeConfig, LAMBDA_FUNCTION, LambdaFunctionSnapshot } from './snapshot';
 
-export const LAMBDA_FUNCTION = 'AWS::Lambda::Function' as const;
-
-/** The unqualified function's asynchronous-invocation settings (PutFunctionEventInvokeConfig). */
-export interface EventInvokeConfig {
-  maximumRetryAttempts?: number;
-  maximumEventAgeInSeconds?: number;
-  onSuccess?: string;
-  onFailure?: string;
-}
-
-export interface LambdaFunctionSnapshot extends Snapshot {
-  type: typeof LAMBDA_FUNCTION;
-  functionName: string;
-  functionArn: string;
-  /** Execution role ARN. */
-  role?: string;
-  /** Legacy dead-letter target (DeadLetterConfig.TargetArn). */
-  deadLetterTargetArn?: string;
-  /** Undefined when the function has no event invoke config (or it could not be known). */
-  eventInvokeConfig?: EventInvokeConfig;
-}
+export * from './snapshot';
 
 export function lambdaFunctionRef(account: string, region: string, name: string): ResourceRef {
   return refOf(
@@ -137,6 +114,13 @@ export function functionSnapshot(
 export const lambdaFunctionType = defineResourceType<LambdaFunctionSnapshot>({
   type: LAMBDA_FUNCTION,
   eventSource: 'lambda.amazonaws.com',
+  iam: {
+    service: 'lambda',
+    arns: (p, a) => [`arn:${p}:lambda:*:${a}:function:*`],
+    reason: 'Function writes: any function of this account, found at run time.',
+  },
+  configResourceTypes: ['AWS::Lambda::Function'],
+  cloudFormationTypes: ['AWS::Lambda::Function', 'AWS::Lambda::EventInvokeConfig'],
   cloudTrail: {
     CreateFunction20150331: byFunctionName,
     UpdateFunctionConfiguration20150331v2: byFunctionName,

@@ -4,37 +4,14 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import type { ResourceRef } from '../../domain';
-import {
-  defineResourceType,
-  type CloudTrailLocator,
-  type Snapshot,
-} from '../../engine/definitions';
+import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
 import { rdsDatabasesFromTemplate } from './cloudformation';
 import { dbClusterSnapshot, dbInstanceSnapshot, rdsDatabaseEnumerator } from './enumerate';
+import { RDS_DATABASE, RDS_KINDS, RdsDatabaseSnapshot, RdsKind } from './snapshot';
 
-/**
- * DB instances and Aurora/Multi-AZ clusters share one policy, so one Rampart resource type
- * covers both; each snapshot's ref carries the concrete CloudFormation type.
- */
-export const RDS_DATABASE = 'AWS::RDS::Database' as const;
-export const RDS_KINDS = {
-  instance: { cfnType: 'AWS::RDS::DBInstance', arnKind: 'db' },
-  cluster: { cfnType: 'AWS::RDS::DBCluster', arnKind: 'cluster' },
-} as const;
-export type RdsKind = keyof typeof RDS_KINDS;
-
-export interface RdsDatabaseSnapshot extends Snapshot {
-  type: typeof RDS_DATABASE;
-  kind: RdsKind;
-  identifier: string;
-  engine?: string;
-  storageEncrypted: boolean;
-  kmsKeyId?: string;
-  /** Instances that belong to a cluster inherit its encryption: the cluster is judged. */
-  clusterIdentifier?: string;
-}
+export * from './snapshot';
 
 export function rdsRef(kind: RdsKind, account: string, region: string, id: string): ResourceRef {
   const { cfnType, arnKind } = RDS_KINDS[kind];
@@ -89,6 +66,12 @@ function fromConfigItem(item: ConfigurationItem): RdsDatabaseSnapshot {
 export const rdsDatabaseType = defineResourceType<RdsDatabaseSnapshot>({
   type: RDS_DATABASE,
   eventSource: 'rds.amazonaws.com',
+  iam: {
+    service: 'rds',
+    arns: (p, a) => [`arn:${p}:rds:*:${a}:db:*`, `arn:${p}:rds:*:${a}:cluster:*`],
+    reason: 'Database writes: any instance or cluster of this account, found at run time.',
+  },
+  cloudFormationTypes: [RDS_KINDS.instance.cfnType, RDS_KINDS.cluster.cfnType],
   cloudTrail: {
     CreateDBInstance: instance('request.dBInstanceIdentifier'),
     CreateDBInstanceReadReplica: instance('request.dBInstanceIdentifier'),

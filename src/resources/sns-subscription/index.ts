@@ -1,34 +1,25 @@
 import { GetSubscriptionAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { AwsClients } from '../../aws/clients';
 import { partitionOf, type ResourceRef } from '../../domain';
-import {
-  defineResourceType,
-  type CloudTrailLocator,
-  type Snapshot,
-} from '../../engine/definitions';
+import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { MalformedEventError } from '../../events/errors';
 import { isAwsError, stringAt } from '../shared';
 import { snsSubscriptionsFromTemplate } from './cloudformation';
 import { snsSubscriptionEnumerator } from './enumerate';
+import { SNS_SUBSCRIPTION, SnsSubscriptionSnapshot } from './snapshot';
 
-export const SNS_SUBSCRIPTION = 'AWS::SNS::Subscription' as const;
-
-export interface SnsSubscriptionSnapshot extends Snapshot {
-  type: typeof SNS_SUBSCRIPTION;
-  subscriptionArn: string;
-  topicArn: string;
-  protocol: string;
-  endpoint?: string;
-  /** The subscription's DLQ (RedrivePolicy.deadLetterTargetArn), if any. */
-  deadLetterTargetArn?: string;
-}
+export * from './snapshot';
 
 export function snsSubscriptionRef(arn: string): ResourceRef {
   const [, , , region = '', account = ''] = arn.split(':');
   return { partition: partitionOf(region), account, region, type: SNS_SUBSCRIPTION, id: arn, arn };
 }
 
-/** Subscribe answers with the subscription ARN (or "pending confirmation" for HTTP/email). */
+/**
+ * Subscribe answers with the subscription ARN, or "pending confirmation" for HTTP(S) and
+ * email endpoints: those become a subscription only at ConfirmSubscription, which answers
+ * with the ARN.
+ */
 const bySubscriptionArn: CloudTrailLocator = (record, where) => {
   const arn =
     stringAt(record.requestParameters, ['subscriptionArn']) ??
@@ -85,7 +76,21 @@ export async function readSubscription(
 export const snsSubscriptionType = defineResourceType<SnsSubscriptionSnapshot>({
   type: SNS_SUBSCRIPTION,
   eventSource: 'sns.amazonaws.com',
-  cloudTrail: { Subscribe: bySubscriptionArn, SetSubscriptionAttributes: bySubscriptionArn },
+  iam: {
+    service: 'sns',
+    arns: (p, a) => [`arn:${p}:sns:*:${a}:*`],
+    reason:
+      'Subscription writes: any subscription of this account (subscription ARNs are the topic ARN plus an id), found at run time.',
+  },
+  configResourceTypes: [],
+  configNotRecorded:
+    'AWS Config records topics (AWS::SNS::Topic), not their subscriptions; events and the sweep cover subscriptions.',
+  cloudFormationTypes: ['AWS::SNS::Subscription'],
+  cloudTrail: {
+    Subscribe: bySubscriptionArn,
+    ConfirmSubscription: bySubscriptionArn,
+    SetSubscriptionAttributes: bySubscriptionArn,
+  },
   readActions: ['sns:GetSubscriptionAttributes'],
   collect: (clients, locator) => readSubscription(clients, locator, locator.id!),
   // No fromConfigItem: AWS Config does not record SNS subscriptions as their own items.

@@ -7,40 +7,15 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../aws/clients';
 import type { ResourceRef } from '../../domain';
-import {
-  defineResourceType,
-  type CloudTrailLocator,
-  type Snapshot,
-} from '../../engine/definitions';
+import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import type { ConfigurationItem } from '../../events/config-item';
 import { isAwsError, refOf, requiredString, stringAt } from '../shared';
 import { sqsQueuesFromTemplate } from './cloudformation';
 import { sqsQueueEnumerator } from './enumerate';
+import { SQS_QUEUE_SCOPE } from './scope';
+import { RedrivePolicy, SQS_QUEUE, SqsQueueSnapshot } from './snapshot';
 
-export const SQS_QUEUE = 'AWS::SQS::Queue' as const;
-/** Tag Rampart puts on the dead-letter queues it creates; its value says whose DLQ it is. */
-export const DEAD_LETTER_TAG = 'rampart:dead-letter-queue';
-
-export interface RedrivePolicy {
-  deadLetterTargetArn: string;
-  maxReceiveCount: number;
-}
-
-export interface SqsQueueSnapshot extends Snapshot {
-  type: typeof SQS_QUEUE;
-  queueName: string;
-  queueUrl: string;
-  queueArn: string;
-  fifo: boolean;
-  redrivePolicy?: RedrivePolicy;
-  /** Encryption to copy onto a new dead-letter queue. */
-  kmsMasterKeyId?: string;
-  kmsDataKeyReusePeriodSeconds?: string;
-  sqsManagedSse: boolean;
-  /** Queues that use this one as their DLQ; undefined when unknown (Config items). */
-  deadLetterSourceQueueUrls?: string[];
-  tags: Record<string, string>;
-}
+export * from './snapshot';
 
 export function sqsQueueRef(
   account: string,
@@ -165,6 +140,9 @@ function fromConfigItem(item: ConfigurationItem): SqsQueueSnapshot {
 export const sqsQueueType = defineResourceType<SqsQueueSnapshot>({
   type: SQS_QUEUE,
   eventSource: 'sqs.amazonaws.com',
+  iam: SQS_QUEUE_SCOPE,
+  configResourceTypes: ['AWS::SQS::Queue'],
+  cloudFormationTypes: ['AWS::SQS::Queue'],
   cloudTrail: { CreateQueue: byQueue, SetQueueAttributes: byQueue },
   readActions: [
     'sqs:GetQueueUrl',

@@ -1,0 +1,27 @@
+/**
+ * The normalized snapshot of this resource type and the pure helpers policies use: no AWS
+ * SDK at run time, so a policy's import graph stays small (test/policies/sdk-free.test.ts).
+ */
+import type { Snapshot } from '../../engine/definitions';
+
+/**
+ * DB instances and Aurora/Multi-AZ clusters share one policy, so one Rampart resource type
+ * covers both; each snapshot's ref carries the concrete CloudFormation type.
+ */
+export const RDS_DATABASE = 'AWS::RDS::Database' as const;
+export const RDS_KINDS = {
+  instance: { cfnType: 'AWS::RDS::DBInstance', arnKind: 'db' },
+  cluster: { cfnType: 'AWS::RDS::DBCluster', arnKind: 'cluster' },
+} as const;
+export type RdsKind = keyof typeof RDS_KINDS;
+
+export interface RdsDatabaseSnapshot extends Snapshot {
+  type: typeof RDS_DATABASE;
+  kind: RdsKind;
+  identifier: string;
+  engine?: string;
+  storageEncrypted: boolean;
+  kmsKeyId?: string;
+  /** Instances that belong to a cluster inherit its encryption: the cluster is judged. */
+  clusterIdentifier?: string;
+}
