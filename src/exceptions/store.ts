@@ -1,8 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   GetCommand,
-  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -25,6 +23,7 @@ import {
   type Requester,
 } from './model';
 import { documentClient, epochSeconds, type TableRef } from './table';
+import { TableIo } from '../aws/table-io';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 type TransactItem = NonNullable<
@@ -158,6 +157,7 @@ function toRecord(item: ExceptionItem): ExceptionRecord {
 /** Exceptions and requests in DynamoDB; every state change is a conditional write. */
 export class ExceptionStore implements ExceptionLookup {
   private readonly db: DynamoDBDocumentClient;
+  private readonly io: TableIo;
 
   constructor(
     clients: AwsClients,
@@ -165,6 +165,7 @@ export class ExceptionStore implements ExceptionLookup {
     private readonly newId: () => string = () => randomUUID().slice(0, 8),
   ) {
     this.db = documentClient(clients, table);
+    this.io = new TableIo(this.db, table.name);
   }
 
   /**
@@ -184,14 +185,11 @@ export class ExceptionStore implements ExceptionLookup {
         scopeKey(policyId, { kind: 'tag', account: resource.account, key, value }),
       ),
     ].slice(0, 100); // BatchGetItem's limit; a resource has at most 50 tags
-    const out = await this.db.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [this.table.name]: { Keys: keys.map((pk) => ({ pk })), ConsistentRead: true },
-        },
-      }),
-    );
-    const items = (out.Responses?.[this.table.name] ?? []) as ExceptionItem[];
+    // Unprocessed keys (throttling) are retried; still unread after that is an error, so the
+    // caller neither reverts nor passes (an exception may be among the unread keys).
+    const items = (await this.io.batchGet(
+      keys.map((pk) => ({ pk })),
+    )) as unknown as ExceptionItem[];
     // Resource-scoped first: it is the narrower, more deliberate grant.
     const live = items.filter((i) => isLive(i, now));
     const chosen = live.find((i) => i.scope.kind === 'resource') ?? live[0];
@@ -404,7 +402,7 @@ export class ExceptionStore implements ExceptionLookup {
 
   /** Grants and denials decided in [from, to] (ISO-8601), oldest first. */
   async decisionsBetween(from: string, to: string): Promise<ExceptionDecision[]> {
-    const items = await this.scanAll({
+    const items = await this.io.scanAll({
       FilterExpression: 'kind = :decision AND #at BETWEEN :from AND :to',
       ExpressionAttributeNames: { '#at': 'at' },
       ExpressionAttributeValues: { ':decision': 'decision', ':from': from, ':to': to },
@@ -490,7 +488,7 @@ export class ExceptionStore implements ExceptionLookup {
 
   /** Active exceptions, soonest to expire first. A scan: the table holds tens of items, not millions. */
   async listActive(now: number, filter: { arn?: string } = {}): Promise<ExceptionRecord[]> {
-    const items = (await this.scanAll({
+    const items = (await this.io.scanAll({
       FilterExpression: 'kind = :exception AND #status = :active AND expiresAtEpoch > :now',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
@@ -504,23 +502,6 @@ export class ExceptionStore implements ExceptionLookup {
       .filter((i) => !filter.arn || (i.scope.kind === 'resource' && i.scope.arn === filter.arn))
       .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))
       .map(toRecord);
-  }
-
-  /** Every item a filtered scan returns (bounded: the table holds tens of items, not millions). */
-  private async scanAll(
-    input: Omit<ConstructorParameters<typeof ScanCommand>[0], 'TableName'>,
-  ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    for (let page = 0; page < 100; page++) {
-      const out = await this.db.send(
-        new ScanCommand({ ...input, TableName: this.table.name, ExclusiveStartKey: start }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-      if (!start) break;
-    }
-    return items;
   }
 
   private exceptionItems(input: GrantInput, now: number) {

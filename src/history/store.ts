@@ -1,13 +1,9 @@
-import {
-  BatchWriteCommand,
-  PutCommand,
-  QueryCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../aws/clients';
 import { ensureTable } from '../aws/tables';
 import type { OutcomeStatus, TriggerEvent } from '../domain';
 import { documentClient, type TableRef } from '../exceptions/table';
+import { TableIo } from '../aws/table-io';
 import type { PolicyOnResource, SweepSummary } from '../sweep/model';
 
 /**
@@ -84,6 +80,7 @@ export function daysBetween(from: string, to: string): string[] {
 
 export class HistoryStore {
   private readonly db: DynamoDBDocumentClient;
+  private readonly io: TableIo;
 
   constructor(
     clients: AwsClients,
@@ -91,6 +88,7 @@ export class HistoryStore {
     private readonly retentionDays = 400,
   ) {
     this.db = documentClient(clients, table);
+    this.io = new TableIo(this.db, table.name);
   }
 
   private ttl(iso: string): number {
@@ -115,7 +113,7 @@ export class HistoryStore {
   async outcomesBetween(from: string, to: string): Promise<OutcomeRecord[]> {
     const out: Record<string, unknown>[] = [];
     for (const day of daysBetween(from, to)) {
-      const items = await this.queryAll({
+      const items = await this.io.queryAll({
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: { ':pk': `outcome#${day}`, ':from': from, ':to': `${to}~` },
       });
@@ -131,12 +129,13 @@ export class HistoryStore {
       chunks.push(openKeys.slice(i, i + KEYS_PER_CHUNK));
     }
     const ttl = this.ttl(summary.startedAt);
-    const writes = chunks.map((keys, i) => ({
-      PutRequest: {
-        Item: { pk: `sweep-open#${summary.runId}`, sk: String(i).padStart(6, '0'), keys, ttl },
-      },
+    const items = chunks.map((keys, i) => ({
+      pk: `sweep-open#${summary.runId}`,
+      sk: String(i).padStart(6, '0'),
+      keys,
+      ttl,
     }));
-    for (let i = 0; i < writes.length; i += 25) await this.batchWrite(writes.slice(i, i + 25));
+    for (let i = 0; i < items.length; i += 25) await this.io.batchPut(items.slice(i, i + 25));
     // The summary last: a run is visible only once its open keys are complete.
     await this.db.send(
       new PutCommand({
@@ -168,7 +167,7 @@ export class HistoryStore {
 
   /** Sweeps that started in [from, to], oldest first. */
   async sweepsBetween(from: string, to: string): Promise<SweepSummary[]> {
-    const items = await this.queryAll({
+    const items = await this.io.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': 'sweep', ':from': from, ':to': `${to}~` },
     });
@@ -176,7 +175,7 @@ export class HistoryStore {
   }
 
   async openKeys(runId: string): Promise<Set<string>> {
-    const items = await this.queryAll({
+    const items = await this.io.queryAll({
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': `sweep-open#${runId}` },
     });
@@ -226,40 +225,6 @@ export class HistoryStore {
       }),
     );
     return (out.Items ?? []).map(strip);
-  }
-
-  private async queryAll(
-    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>,
-  ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    for (let page = 0; page < 10_000; page++) {
-      const out = await this.db.send(
-        new QueryCommand({ ...input, TableName: this.table.name, ExclusiveStartKey: start }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-      if (!start) break;
-    }
-    return items;
-  }
-
-  private async batchWrite(requests: { PutRequest: { Item: Record<string, unknown> } }[]) {
-    let pending = requests;
-    // Unprocessed items are throttled writes: retried with a growing pause, a bounded number of times.
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= 8) {
-        throw new HistoryError(
-          `${pending.length} item(s) still unprocessed after ${attempt} BatchWriteItem attempts`,
-          this.table.name,
-        );
-      }
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      const out = await this.db.send(
-        new BatchWriteCommand({ RequestItems: { [this.table.name]: pending } }),
-      );
-      pending = (out.UnprocessedItems?.[this.table.name] ?? []) as typeof pending;
-    }
   }
 }
 
