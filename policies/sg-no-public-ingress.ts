@@ -1,11 +1,12 @@
 import * as z from 'zod';
 import { definePolicy } from '../src/engine/definitions';
+import { isCidr, isInternetSource } from './support/internet-sources';
 import {
   SECURITY_GROUP,
   describeRule,
   type SecurityGroupRule,
   type SecurityGroupSnapshot,
-} from '../src/resources/ec2-security-group';
+} from '../src/resources/ec2-security-group/snapshot';
 
 const port = z.number().int().min(0).max(65535);
 /** A port (`22`) or an inclusive range (`"8000-8080"`). */
@@ -26,9 +27,29 @@ export const sgNoPublicIngressParameters = z.strictObject({
     .default([80, 443])
     .describe("Ports that may be open to the world (a rule's whole range must lie within them)."),
   extraPublicCidrs: z
-    .array(z.string().min(1))
+    .array(z.string().refine(isCidr, 'expected a CIDR such as 198.51.100.0/24 or 2001:db8::/32'))
     .default([])
-    .describe('CIDRs to treat as "the internet" besides 0.0.0.0/0 and ::/0.'),
+    .describe(
+      'CIDRs that also count as the internet: any source overlapping one of them violates.',
+    ),
+  publicPrefixIpv4: z
+    .number()
+    .int()
+    .min(0)
+    .max(32)
+    .default(8)
+    .describe(
+      'An IPv4 source is the internet when it contains a block of public addresses at least this wide (/8 by default: 0.0.0.0/1 is public, a partner /24 is not).',
+    ),
+  publicPrefixIpv6: z
+    .number()
+    .int()
+    .min(0)
+    .max(128)
+    .default(16)
+    .describe(
+      'An IPv6 source is the internet when it contains a block of global unicast addresses at least this wide.',
+    ),
   allowIcmp: z
     .boolean()
     .default(false)
@@ -36,7 +57,6 @@ export const sgNoPublicIngressParameters = z.strictObject({
 });
 export type SgNoPublicIngressParameters = z.output<typeof sgNoPublicIngressParameters>;
 
-const ALWAYS_PUBLIC = ['0.0.0.0/0', '::/0'];
 const ALL_PORTS: [number, number] = [0, 65535];
 
 function toInterval(spec: number | string): [number, number] {
@@ -56,9 +76,17 @@ function isCovered([from, to]: [number, number], allowed: [number, number][]): b
   return next > to;
 }
 
-function isPublicSource(rule: SecurityGroupRule, publicCidrs: Set<string>): boolean {
+/** Prefix lists and referenced groups are not CIDRs: what they allow is judged elsewhere. */
+function isPublicSource(rule: SecurityGroupRule, params: SgNoPublicIngressParameters): boolean {
   const cidr = rule.cidrIpv4 ?? rule.cidrIpv6;
-  return cidr !== undefined && publicCidrs.has(cidr.trim().toLowerCase());
+  return (
+    cidr !== undefined &&
+    isInternetSource(cidr, {
+      ipv4Prefix: params.publicPrefixIpv4,
+      ipv6Prefix: params.publicPrefixIpv6,
+      publicCidrs: params.extraPublicCidrs,
+    })
+  );
 }
 
 /** The ports a rule opens: protocol -1 and rules without ports open every port. */
@@ -72,10 +100,7 @@ export function isOffendingRule(
   params: SgNoPublicIngressParameters,
 ): boolean {
   if (rule.isEgress) return false;
-  const publicCidrs = new Set(
-    [...ALWAYS_PUBLIC, ...params.extraPublicCidrs].map((c) => c.trim().toLowerCase()),
-  );
-  if (!isPublicSource(rule, publicCidrs)) return false;
+  if (!isPublicSource(rule, params)) return false;
   if (rule.protocol === 'icmp' || rule.protocol === 'icmpv6') return !params.allowIcmp;
   return !isCovered(portRange(rule), params.allowedPublicPorts.map(toInterval));
 }
@@ -84,7 +109,7 @@ export const sgNoPublicIngress = definePolicy<SecurityGroupSnapshot, SgNoPublicI
   id: 'sg-no-public-ingress',
   title: 'Security groups allow no ingress from the internet except on allowed ports',
   description:
-    'An ingress rule from 0.0.0.0/0 or ::/0 (or a CIDR configured as public) violates unless its whole port range lies within the allowed public ports.',
+    'An ingress rule from the internet violates unless its whole port range lies within the allowed public ports. A source is the internet when it contains a block of public addresses at least /8 wide (IPv4; /16 for IPv6) — 0.0.0.0/0, but also 0.0.0.0/1 or 11.0.0.0/8 — or overlaps a CIDR configured as public; private ranges and narrow partner ranges are not.',
   rationale:
     'A port open to the whole internet (SSH, RDP, databases) is found by scanners within minutes; only ports meant to be public, such as HTTP and HTTPS on a load balancer, should be.',
   severity: 'high',

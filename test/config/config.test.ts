@@ -28,7 +28,13 @@ describe('configuration', () => {
     expect(config.policies['sg-no-public-ingress']).toEqual({
       enabled: true,
       mode: 'enforce',
-      parameters: { allowedPublicPorts: [80, 443], extraPublicCidrs: [], allowIcmp: false },
+      parameters: {
+        allowedPublicPorts: [80, 443],
+        extraPublicCidrs: [],
+        publicPrefixIpv4: 8,
+        publicPrefixIpv6: 16,
+        allowIcmp: false,
+      },
     });
   });
 
@@ -80,7 +86,7 @@ describe('configuration', () => {
     expect(
       problems({ policies: { 'sg-no-public-ingress': { parameters: { allowedPorts: [22] } } } }),
     ).toEqual([
-      'policies.sg-no-public-ingress.parameters.allowedPorts: unknown key; allowed: allowedPublicPorts, extraPublicCidrs, allowIcmp',
+      'policies.sg-no-public-ingress.parameters.allowedPorts: unknown key; allowed: allowedPublicPorts, extraPublicCidrs, publicPrefixIpv4, publicPrefixIpv6, allowIcmp',
     ]);
   });
 

@@ -43,6 +43,8 @@ describe('sg-no-public-ingress', () => {
     expect(DEFAULTS).toEqual({
       allowedPublicPorts: [80, 443],
       extraPublicCidrs: [],
+      publicPrefixIpv4: 8,
+      publicPrefixIpv6: 16,
       allowIcmp: false,
     });
   });
@@ -118,6 +120,65 @@ describe('sg-no-public-ingress', () => {
     expect(offendingIds(snapshot(rule({ protocol: 'icmpv6', ...WORLD6 })), params)).toEqual([]);
   });
 
+  describe('sources by containment, not by spelling', () => {
+    const ssh = (source: Partial<SecurityGroupRule>, id: string) => tcp(22, 22, source, id);
+    it.each([
+      ['0.0.0.0/1 + 128.0.0.0/1 (the world in two halves)', ['0.0.0.0/1', '128.0.0.0/1'], 2],
+      // 8000::/1 holds no global unicast address; ::/1 holds all of 2000::/3.
+      ['::/1 + 8000::/1 (the IPv6 world in two halves)', ['::/1', '8000::/1'], 1],
+      ['a public /8', ['11.0.0.0/8'], 1],
+      ['a public /7 written with host bits', ['12.34.56.78/7'], 1],
+      ['0.0.0.0/0 with surrounding spaces', [' 0.0.0.0/0 '], 1],
+      ['the IPv6 global unicast space', ['2000::/3'], 1],
+      ['an uncompressed ::/0', ['0:0:0:0:0:0:0:0/0'], 1],
+    ])('%s violates', (_name, cidrs, expected) => {
+      const rules = cidrs.map((c, i) =>
+        ssh(c.includes(':') ? { cidrIpv6: c } : { cidrIpv4: c }, `sgr-${i}`),
+      );
+      expect(offendingIds(snapshot(...rules))).toHaveLength(expected);
+    });
+
+    it.each([
+      ['a partner /24', '203.0.113.0/24'],
+      ['a public /9 (narrower than the /8 threshold)', '11.0.0.0/9'],
+      ['private space', '10.0.0.0/8'],
+      ['shared address space', '100.64.0.0/10'],
+      ['all RFC 1918 172 space', '172.16.0.0/12'],
+      ['multicast and reserved', '224.0.0.0/3'],
+      ['IPv6 unique local', 'fc00::/7'],
+      ['IPv6 documentation', '2001:db8::/32'],
+      ['a single host', '198.51.100.7/32'],
+    ])('%s does not', (_name, cidr) => {
+      const source = cidr.includes(':') ? { cidrIpv6: cidr } : { cidrIpv4: cidr };
+      expect(offendingIds(snapshot(ssh(source, 'sgr-1')))).toEqual([]);
+    });
+
+    it('a source overlapping a configured public CIDR violates, narrower or wider', () => {
+      const params = sgNoPublicIngressParameters.parse({ extraPublicCidrs: ['198.51.100.0/24'] });
+      const ids = offendingIds(
+        snapshot(
+          ssh({ cidrIpv4: '198.51.100.128/25' }, 'narrower'),
+          ssh({ cidrIpv4: '198.51.0.0/16' }, 'wider'),
+          ssh({ cidrIpv4: '198.51.101.0/24' }, 'next-door'),
+        ),
+        params,
+      );
+      expect(ids).toEqual(['narrower', 'wider']);
+    });
+
+    it('the threshold is a parameter', () => {
+      const strict = sgNoPublicIngressParameters.parse({ publicPrefixIpv4: 24 });
+      expect(offendingIds(snapshot(ssh({ cidrIpv4: '11.0.0.0/24' }, 'x')), strict)).toEqual(['x']);
+      expect(offendingIds(snapshot(ssh({ cidrIpv4: '11.0.0.0/25' }, 'x')), strict)).toEqual([]);
+    });
+
+    it('a source that is no CIDR is an error, never compliant', () => {
+      expect(() =>
+        sgNoPublicIngress.evaluate(snapshot(ssh({ cidrIpv4: 'not-a-cidr' }, 'x')), DEFAULTS),
+      ).toThrow(/"not-a-cidr" is not a CIDR/);
+    });
+  });
+
   it('describes a rule without an id (from a template or a request) by what it opens', () => {
     const verdict = sgNoPublicIngress.evaluate(
       snapshot({ isEgress: false, protocol: 'tcp', fromPort: 3389, toPort: 3389, ...WORLD }),
@@ -135,6 +196,15 @@ describe('sg-no-public-ingress', () => {
     expect(() => sgNoPublicIngressParameters.parse({ allowedPublicPorts: [70000] })).toThrow();
     expect(() => sgNoPublicIngressParameters.parse({ allowedPublicPorts: ['9000-8000'] })).toThrow(
       /range/,
+    );
+    expect(() => sgNoPublicIngressParameters.parse({ extraPublicCidrs: ['not-a-cidr'] })).toThrow(
+      /extraPublicCidrs[\s\S]*expected a CIDR/,
+    );
+    expect(() => sgNoPublicIngressParameters.parse({ extraPublicCidrs: ['10.0.0.0/33'] })).toThrow(
+      /expected a CIDR/,
+    );
+    expect(() => sgNoPublicIngressParameters.parse({ publicPrefixIpv4: 33 })).toThrow(
+      /publicPrefixIpv4/,
     );
   });
 });
