@@ -1,6 +1,9 @@
 import * as z from 'zod';
 import { definePolicy } from '../src/engine/definitions';
-import { SNS_SUBSCRIPTION, type SnsSubscriptionSnapshot } from '../src/resources/sns-subscription';
+import {
+  SNS_SUBSCRIPTION,
+  type SnsSubscriptionSnapshot,
+} from '../src/resources/sns-subscription/snapshot';
 
 export const snsSubscriptionHasDlqParameters = z.strictObject({
   protocols: z
@@ -35,7 +38,7 @@ export const snsSubscriptionHasDlq = definePolicy<
   severity: 'medium',
   pillar: 'reliability',
   resourceType: SNS_SUBSCRIPTION,
-  triggers: ['Subscribe', 'SetSubscriptionAttributes'],
+  triggers: ['Subscribe', 'ConfirmSubscription', 'SetSubscriptionAttributes'],
   defaultMode: 'enforce',
   parameters: snsSubscriptionHasDlqParameters,
   remediatorId: 'sns-subscription-add-dlq',

@@ -88,7 +88,7 @@ describe('the HTML digest report in headless Chromium', () => {
 describe('without Chromium', () => {
   it('fails with how to install it instead of skipping', () => {
     expect(() => requireChromium('/nonexistent/chromium')).toThrow(
-      /\/nonexistent\/chromium is missing: install Debian's chromium \(apt-get update && apt-get install -y chromium/,
+      /\/nonexistent\/chromium is missing: run bash scripts\/ensure-chromium.sh/,
     );
   });
 });

@@ -57,6 +57,10 @@ describe('CloudTrail locators of the policy pack', () => {
       'arn:aws:sns:eu-central-1:111122223333:order-events:6f1d3a52-8c0e-4b7a-9d2f-3e4a5b6c7d8e',
     ]);
     expect(locate(synthetic('Subscribe-PendingConfirmation'))).toEqual([]);
+    // ...it becomes one when the endpoint confirms.
+    expect(locate(synthetic('ConfirmSubscription'))).toEqual([
+      'arn:aws:sns:eu-central-1:111122223333:order-events:0b7c2e15-4d3a-4f8e-9a61-5c2d7e8f9a10',
+    ]);
   });
 
   it('EventBridge: name on the default bus, bus/name on a bus named by ARN', () => {

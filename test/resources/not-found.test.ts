@@ -1,0 +1,51 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { AwsClients } from '../../src/aws/clients';
+import { defaultCatalog } from '../../src/catalog';
+import type { ResourceLocator } from '../../src/domain';
+
+const REGION = 'ap-south-1';
+const ACCOUNT = '123456789012';
+
+/**
+ * A resource that does not exist (deleted since the event, or never created by a failed
+ * call) is `not-found` for every type: never a snapshot that a policy would judge compliant.
+ * One locator per type, in the shape that type's CloudTrail locators produce.
+ */
+const MISSING: Record<string, Omit<ResourceLocator, 'type' | 'account' | 'region'>[]> = {
+  'AWS::EC2::SecurityGroup': [{ id: 'sg-0123456789abcdef0' }, { name: 'no-such-group' }],
+  'AWS::DynamoDB::Table': [{ id: 'no-such-table' }],
+  'AWS::RDS::Database': [{ id: 'db:no-such-db' }, { id: 'cluster:no-such-cluster' }],
+  'AWS::Lambda::Function': [{ id: 'no-such-function' }],
+  'AWS::SQS::Queue': [{ name: 'no-such-queue' }],
+  'AWS::SNS::Subscription': [
+    { id: `arn:aws:sns:${REGION}:${ACCOUNT}:no-such-topic:0b7c2e15-4d3a-4f8e-9a61-5c2d7e8f9a10` },
+  ],
+  'AWS::Events::Rule': [{ id: 'no-such-rule', name: 'no-such-rule' }],
+  'AWS::IAM::Principal': [
+    { id: 'role/no-such-role' },
+    { id: 'user/no-such-user' },
+    { id: 'group/no-such-group' },
+    { id: `policy/arn:aws:iam::${ACCOUNT}:policy/no-such-policy` },
+  ],
+};
+
+describe('a resource that does not exist is not-found, for every type (moto)', () => {
+  const clients = new AwsClients({ maxAttempts: 1 });
+  afterAll(() => clients.destroy());
+  const catalog = defaultCatalog();
+
+  it('covers every resource type of the catalog', () => {
+    expect(Object.keys(MISSING).sort()).toEqual([...catalog.resourceTypes.keys()].sort());
+  });
+
+  for (const [type, locators] of Object.entries(MISSING)) {
+    for (const locator of locators) {
+      it(`${type} ${locator.id ?? locator.name}`, async () => {
+        const snapshot = await catalog.resourceTypes
+          .get(type)!
+          .collect(clients, { type, account: ACCOUNT, region: REGION, ...locator });
+        expect(snapshot).toBeUndefined();
+      });
+    }
+  }
+});
