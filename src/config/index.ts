@@ -59,7 +59,8 @@ export interface RampartConfig {
 export const CONFIG_FILE = 'rampart.config.yaml';
 export const DEFAULT_OWN_ROLE_NAMES = [EVALUATOR_ROLE_NAME, REMEDIATION_ROLE_NAME];
 
-function configSchema(catalog: Catalog) {
+/** The configuration file's schema (the policies section built from the catalog). */
+export function configSchema(catalog: Catalog) {
   const policyShape: Record<string, z.ZodType> = {};
   for (const policy of catalog.policies.values()) {
     policyShape[policy.id] = z
