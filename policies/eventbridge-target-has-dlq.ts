@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { definePolicy } from '../src/engine/definitions';
+import { definePolicy, notApplicable } from '../src/engine/definitions';
 import {
   EVENTBRIDGE_RULE,
   type EventBridgeRuleSnapshot,
@@ -25,6 +25,7 @@ export const eventbridgeTargetHasDlq = definePolicy<
   parameters: eventbridgeTargetHasDlqParameters,
   remediatorId: 'eventbridge-target-add-dlq',
   evaluate(snapshot) {
+    if (snapshot.targets.length === 0) return notApplicable('the rule has no targets');
     const offending = snapshot.targets.filter((t) => !t.DeadLetterConfig?.Arn);
     if (offending.length === 0) return { compliant: true };
     return {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { definePolicy } from '../src/engine/definitions';
+import { definePolicy, notApplicable } from '../src/engine/definitions';
 import { RDS_DATABASE, type RdsDatabaseSnapshot } from '../src/resources/rds-database/snapshot';
 
 export const rdsEncryptedParameters = z.strictObject({});
@@ -38,7 +38,11 @@ export const rdsEncrypted = definePolicy<RdsDatabaseSnapshot, RdsEncryptedParame
   evaluate(snapshot) {
     if (snapshot.storageEncrypted) return { compliant: true };
     // Aurora instances carry the cluster's setting; the cluster's own evaluation reports it.
-    if (snapshot.kind === 'instance' && snapshot.clusterIdentifier) return { compliant: true };
+    if (snapshot.kind === 'instance' && snapshot.clusterIdentifier) {
+      return notApplicable(
+        `member of cluster ${snapshot.clusterIdentifier}, whose storage setting is judged on the cluster`,
+      );
+    }
     const what = snapshot.kind === 'cluster' ? 'DB cluster' : 'DB instance';
     return {
       compliant: false,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { definePolicy } from '../src/engine/definitions';
+import { definePolicy, notApplicable } from '../src/engine/definitions';
 import {
   SNS_SUBSCRIPTION,
   type SnsSubscriptionSnapshot,
@@ -43,7 +43,9 @@ export const snsSubscriptionHasDlq = definePolicy<
   parameters: snsSubscriptionHasDlqParameters,
   remediatorId: 'sns-subscription-add-dlq',
   evaluate(snapshot, params) {
-    if (!(params.protocols as string[]).includes(snapshot.protocol)) return { compliant: true };
+    if (!(params.protocols as string[]).includes(snapshot.protocol)) {
+      return notApplicable(`protocol ${snapshot.protocol} is not one this policy covers`);
+    }
     if (snapshot.deadLetterTargetArn) return { compliant: true };
     return {
       compliant: false,

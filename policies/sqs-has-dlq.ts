@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { definePolicy } from '../src/engine/definitions';
+import { definePolicy, notApplicable } from '../src/engine/definitions';
 import {
   DEAD_LETTER_TAG,
   SQS_QUEUE,
@@ -53,7 +53,8 @@ export const sqsHasDlq = definePolicy<SqsQueueSnapshot, SqsHasDlqParameters>({
   remediatorId: 'sqs-add-dlq',
   evaluate(snapshot, params) {
     if (snapshot.redrivePolicy) return { compliant: true };
-    if (deadLetterRole(snapshot, params)) return { compliant: true };
+    const role = deadLetterRole(snapshot, params);
+    if (role) return notApplicable(`is itself a dead-letter queue (${role})`);
     return {
       compliant: false,
       finding: {

@@ -9,6 +9,7 @@ export type CheckFormat = (typeof CHECK_FORMATS)[number];
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 function levelOf(f: CheckFinding): Result.level {
+  if (f.status === 'not-applicable') return 'none';
   if (f.status === 'unknown') return 'warning';
   if (f.status === 'error') return 'error';
   return f.severity === 'low' ? 'note' : f.severity === 'medium' ? 'warning' : 'error';
@@ -56,7 +57,8 @@ export function toSarif(
     ruleId: f.ruleId,
     ruleIndex: ruleIndex.get(f.ruleId),
     level: levelOf(f),
-    kind: f.status === 'unknown' ? 'review' : 'fail',
+    kind:
+      f.status === 'unknown' ? 'review' : f.status === 'not-applicable' ? 'notApplicable' : 'fail',
     message: { text: `${f.logicalId} (${f.cfnType}): ${f.message}` },
     locations: [
       {
@@ -86,14 +88,17 @@ export function toSarif(
 }
 
 export function toText(report: CheckReport): string {
-  const lines = report.findings.map((f) => {
-    const where = `${f.file}:${f.line}`;
-    const extra = f.status === 'suppressed' ? ` (suppressed: ${f.suppressionReason})` : '';
-    return `${where}  ${f.logicalId} (${f.cfnType})  ${f.status.toUpperCase()} ${f.ruleId} [${f.severity}]  ${f.message}${extra}`;
-  });
+  // Not-applicable pairs are only counted: nothing to read or fix.
+  const lines = report.findings
+    .filter((f) => f.status !== 'not-applicable')
+    .map((f) => {
+      const where = `${f.file}:${f.line}`;
+      const extra = f.status === 'suppressed' ? ` (suppressed: ${f.suppressionReason})` : '';
+      return `${where}  ${f.logicalId} (${f.cfnType})  ${f.status.toUpperCase()} ${f.ruleId} [${f.severity}]  ${f.message}${extra}`;
+    });
   const s = report.summary;
   lines.push(
-    `${s.resourcesJudged} resource(s) judged in ${s.templates} template(s): ${s.violations} violation(s), ${s.unknown} unknown, ${s.errors} error(s), ${s.suppressed} suppressed`,
+    `${s.resourcesJudged} resource(s) judged in ${s.templates} template(s): ${s.violations} violation(s), ${s.unknown} unknown, ${s.errors} error(s), ${s.suppressed} suppressed, ${s.notApplicable} not applicable`,
   );
   return lines.join('\n');
 }

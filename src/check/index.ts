@@ -5,7 +5,13 @@ import type { Catalog } from '../engine/catalog';
 import type { AnyPolicy } from '../engine/definitions';
 import { errorMessage } from '../errors';
 
-export const CHECK_STATUSES = ['violation', 'unknown', 'error', 'suppressed'] as const;
+export const CHECK_STATUSES = [
+  'violation',
+  'unknown',
+  'error',
+  'suppressed',
+  'not-applicable',
+] as const;
 
 /** One result of a template check, located at the resource to fix. */
 export interface CheckFinding {
@@ -32,6 +38,8 @@ export interface CheckReport {
     unknown: number;
     errors: number;
     suppressed: number;
+    /** Resource × policy pairs the policy does not concern (counted apart, never a finding to fix). */
+    notApplicable: number;
   };
 }
 
@@ -121,12 +129,19 @@ export function checkTemplates(
                 subject.snapshot,
                 config.policies[policy.id]!.parameters,
               );
-              if (!verdict.compliant) {
+              if (verdict.compliant === false) {
                 finding = {
                   ruleId: policy.id,
                   status: 'violation',
                   severity: policy.severity,
                   message: verdict.finding.message,
+                };
+              } else if (verdict.compliant === null) {
+                finding = {
+                  ruleId: policy.id,
+                  status: 'not-applicable',
+                  severity: policy.severity,
+                  message: verdict.notApplicable,
                 };
               }
             } catch (error) {
@@ -140,7 +155,7 @@ export function checkTemplates(
           }
           if (!finding) continue;
           const suppression = valid.find((s) => s.id === policy.id);
-          if (suppression && finding.status !== 'error') {
+          if (suppression && finding.status !== 'error' && finding.status !== 'not-applicable') {
             finding = { ...finding, status: 'suppressed', suppressionReason: suppression.reason };
           }
           findings.push({ ...at, ...finding });
@@ -172,6 +187,7 @@ export function checkTemplates(
       unknown: count('unknown'),
       errors: count('error'),
       suppressed: count('suppressed'),
+      notApplicable: count('not-applicable'),
     },
   };
 }

@@ -166,7 +166,7 @@ export function digestHtml(digest: Digest): string {
 <h1>Rampart compliance digest</h1>
 <p class="muted">${escapeHtml(periodText(digest))} · generated ${escapeHtml(digest.generatedAt)}${
     digest.sweep
-      ? ` · open violations from the sweep of ${escapeHtml(digest.sweep.startedAt)} (${escapeHtml(digest.sweep.resources)} resources)`
+      ? ` · open violations from the sweep of ${escapeHtml(digest.sweep.startedAt)} (${escapeHtml(digest.sweep.resources)} resources, ${escapeHtml(digest.sweep.notApplicable)} not applicable)`
       : ' · no sweep has run yet'
   }</p>
 <section class="cards">${cards}</section>

@@ -98,7 +98,8 @@ export interface Digest {
   to: string;
   schedule: DigestSchedule;
   /** The sweep the open counts come from; absent when no sweep has run yet. */
-  sweep?: { runId: string; startedAt: string; resources: number };
+  /** The latest sweep; `notApplicable` counts policy × resource pairs a policy does not concern. */
+  sweep?: { runId: string; startedAt: string; resources: number; notApplicable: number };
   totals: Omit<DigestRow, 'policy' | 'account'> & { previousDigestAt?: string };
   /** Sorted by open violations (most first), then reverts, then policy and account. */
   rows: DigestRow[];
@@ -236,6 +237,7 @@ export function computeDigest(inputs: DigestInputs): Digest {
             runId: inputs.sweep.runId,
             startedAt: inputs.sweep.startedAt,
             resources: inputs.sweep.resources,
+            notApplicable: inputs.sweep.notApplicable ?? 0,
           },
         }
       : {}),

@@ -77,7 +77,7 @@ export function digestBlocks(digest: Digest): { text: string; blocks: Block[] } 
         {
           type: 'mrkdwn',
           text: clip(
-            `${periodText(digest)}${digest.sweep ? ` · open violations from the sweep of ${digest.sweep.startedAt} (${digest.sweep.resources} resources)` : ' · no sweep has run yet'}`,
+            `${periodText(digest)}${digest.sweep ? ` · open violations from the sweep of ${digest.sweep.startedAt} (${digest.sweep.resources} resources, ${digest.sweep.notApplicable} not applicable)` : ' · no sweep has run yet'}`,
           ),
         },
       ],

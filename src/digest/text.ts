@@ -48,7 +48,7 @@ export function digestText(digest: Digest, options: { maxRows?: number; ascii?: 
   const lines = [
     `Rampart compliance digest, ${periodText(digest)}`,
     digest.sweep
-      ? `Open violations from the sweep of ${digest.sweep.startedAt} (${digest.sweep.resources} resources).`
+      ? `Open violations from the sweep of ${digest.sweep.startedAt} (${digest.sweep.resources} resources, ${digest.sweep.notApplicable} not applicable).`
       : 'No sweep has run yet: open violations are unknown (0 shown).',
     '',
     `Open violations: ${withChange(totals.open, totals.previousOpen, arrows)}`,

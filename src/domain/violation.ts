@@ -32,10 +32,12 @@ export interface Violation extends Finding {
 }
 
 /**
- * The result of evaluating one policy on one snapshot. An evaluation that threw is a
- * third outcome (`error`): reported, never counted as compliant.
+ * The result of evaluating one policy on one snapshot. `not-applicable` (the policy does not
+ * concern this resource, with why) is counted apart; an evaluation that threw is `error`:
+ * reported, never counted as compliant.
  */
 export type Evaluation =
   | { policyId: string; resource: ResourceRef; status: 'compliant' }
+  | { policyId: string; resource: ResourceRef; status: 'not-applicable'; reason: string }
   | { policyId: string; resource: ResourceRef; status: 'violation'; violation: Violation }
   | { policyId: string; resource: ResourceRef; status: 'error'; error: string };

@@ -118,7 +118,20 @@ export const PILLARS = [
   'sustainability',
 ] as const;
 
-export type PolicyVerdict = { compliant: true } | { compliant: false; finding: Finding };
+/**
+ * A policy's verdict on one snapshot: compliant, non-compliant with a finding, or not
+ * applicable with the reason (an Aurora member instance, a queue that is itself a dead-letter
+ * queue): counted apart from both. `compliant: null` makes every consumer say what it does
+ * with it (a truthiness test does not silently count it as compliant or as a violation).
+ */
+export type PolicyVerdict =
+  | { compliant: true }
+  | { compliant: false; finding: Finding }
+  | { compliant: null; notApplicable: string };
+
+export function notApplicable(reason: string): PolicyVerdict {
+  return { compliant: null, notApplicable: reason };
+}
 
 /** A policy: metadata next to a pure check of one snapshot. */
 export interface PolicyDefinition<S extends Snapshot = Snapshot, P = unknown> {

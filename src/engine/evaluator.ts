@@ -458,6 +458,11 @@ export class Evaluator {
         await this.report({ trigger, resource: snapshot.ref, evaluation });
         continue;
       }
+      if (evaluation.status === 'not-applicable') {
+        // Nothing to decide or change; AWS Config can still show NOT_APPLICABLE.
+        await this.report({ trigger, resource: snapshot.ref, evaluation });
+        continue;
+      }
       if (evaluation.status === 'compliant') {
         const outcome: Outcome = {
           policyId: policy.id,
@@ -540,7 +545,15 @@ export class Evaluator {
     const resource = snapshot.ref;
     try {
       const verdict = policy.evaluate(snapshot, this.deps.config.policies[policy.id]!.parameters);
-      if (verdict.compliant) return { policyId: policy.id, resource, status: 'compliant' };
+      if (verdict.compliant === true) return { policyId: policy.id, resource, status: 'compliant' };
+      if (verdict.compliant === null) {
+        return {
+          policyId: policy.id,
+          resource,
+          status: 'not-applicable',
+          reason: verdict.notApplicable,
+        };
+      }
       return {
         policyId: policy.id,
         resource,

@@ -48,6 +48,9 @@ export function toConfigEvaluation(context: ReportContext): ConfigEvaluation | u
   if (evaluation.status === 'compliant') {
     compliance = 'COMPLIANT';
     annotation = 'Compliant when evaluated by Rampart.';
+  } else if (evaluation.status === 'not-applicable') {
+    compliance = 'NOT_APPLICABLE';
+    annotation = `Not applicable: ${evaluation.reason}`;
   } else if (outcome?.status === 'reverted' || outcome?.status === 'already-compliant') {
     compliance = 'COMPLIANT';
     annotation = `Reverted by Rampart: ${outcome.changes.join('; ') || 'no change needed'}`;

@@ -71,6 +71,7 @@ export function summaryTable(summary: SweepSummary): string {
     r.account,
     String(r.resources),
     String(r.compliant),
+    String(r.notApplicable),
     String(r.violations),
     String(r.excepted),
     String(r.reverted),
@@ -83,6 +84,7 @@ export function summaryTable(summary: SweepSummary): string {
       'account',
       'resources',
       'compliant',
+      'n/a',
       'violations',
       'excepted',
       'reverted',
@@ -93,7 +95,7 @@ export function summaryTable(summary: SweepSummary): string {
   );
   const s = summary;
   lines.push(
-    `${s.resources} resource(s) in ${s.accounts.join(', ') || 'no account'} / ${s.regions.join(', ') || 'no region'} (${s.source}${s.remediate ? ', remediating' : ', read-only'}) in ${(s.durationMs / 1000).toFixed(2)} s: ${s.violations} violation(s), ${s.excepted} excepted, ${s.reverted} reverted, ${s.failed} failed, ${s.drift} drift`,
+    `${s.resources} resource(s) in ${s.accounts.join(', ') || 'no account'} / ${s.regions.join(', ') || 'no region'} (${s.source}${s.remediate ? ', remediating' : ', read-only'}) in ${(s.durationMs / 1000).toFixed(2)} s: ${s.violations} violation(s), ${s.excepted} excepted, ${s.reverted} reverted, ${s.failed} failed, ${s.drift} drift, ${s.notApplicable} not applicable`,
   );
   for (const e of s.errors)
     lines.push(`error: ${e.resourceType} in ${e.account}/${e.region}: ${e.message}`);

@@ -36,6 +36,8 @@ export interface PolicyAccountCounts {
   account: string;
   resources: number;
   compliant: number;
+  /** Pairs the policy does not concern (an Aurora member instance, a queue that is a DLQ). */
+  notApplicable: number;
   violations: number;
   excepted: number;
   reverted: number;
@@ -57,6 +59,8 @@ export interface SweepSummary {
   resources: number;
   evaluations: number;
   compliant: number;
+  /** Pairs the policy does not concern (an Aurora member instance, a queue that is a DLQ). */
+  notApplicable: number;
   violations: number;
   excepted: number;
   reverted: number;

@@ -341,6 +341,10 @@ class SweepRun {
         counts.compliant++;
         continue;
       }
+      if (evaluation.status === 'not-applicable') {
+        counts.notApplicable++;
+        continue;
+      }
       this.acting.push(this.calls(() => this.act(policy, snapshot, evaluation)));
     }
     this.options.progress?.scanned(snapshot.type, 1);
@@ -396,6 +400,7 @@ class SweepRun {
         account,
         resources: 0,
         compliant: 0,
+        notApplicable: 0,
         violations: 0,
         excepted: 0,
         reverted: 0,
@@ -425,6 +430,7 @@ class SweepRun {
       resources: this.resources,
       evaluations: this.evaluations,
       compliant: sum('compliant'),
+      notApplicable: sum('notApplicable'),
       violations: sum('violations'),
       excepted: sum('excepted'),
       reverted: sum('reverted'),

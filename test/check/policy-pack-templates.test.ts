@@ -34,6 +34,11 @@ const EXPECTED = {
   'InlineAdminRoleBad/iam-no-admin-access': 'violation',
   'AdminPolicyBad/iam-no-admin-access': 'violation',
   'ImportedArnsUnknown/iam-no-admin-access': 'unknown',
+  // Counted apart: neither compliant nor a finding to fix.
+  'ClusterMemberOk/rds-encrypted': 'not-applicable',
+  'DeadLetters/sqs-has-dlq': 'not-applicable',
+  'QueueNamedDlqOk/sqs-has-dlq': 'not-applicable',
+  'SubEmailOk/sns-subscription-has-dlq': 'not-applicable',
 };
 
 // Every resource of a policy's CloudFormation types is judged, compliant ones included.
@@ -55,6 +60,24 @@ describe.each(['yaml', 'json'])('rampart check on the policy-pack corpus (%s)', 
       Object.fromEntries(report.findings.map((f) => [`${f.logicalId}/${f.ruleId}`, f.status])),
     ).toEqual(EXPECTED);
     expect(report.summary.resourcesJudged).toBe(Object.values(JUDGED).reduce((a, b) => a + b, 0));
+  });
+
+  it('counts not-applicable pairs apart, as SARIF notApplicable results of level none', () => {
+    expect(report.summary.notApplicable).toBe(4);
+    expect(report.summary.violations).toBe(
+      Object.values(EXPECTED).filter((s) => s === 'violation').length,
+    );
+    const results = toSarif(report, catalog, '0.0.0', REPO_ROOT).runs[0]!.results!;
+    const na = results.filter((r) => r.kind === 'notApplicable');
+    expect(na.map((r) => [r.ruleId, r.level]).sort()).toEqual(
+      [
+        ['rds-encrypted', 'none'],
+        ['sns-subscription-has-dlq', 'none'],
+        ['sqs-has-dlq', 'none'],
+        ['sqs-has-dlq', 'none'],
+      ].sort(),
+    );
+    expect(results.filter((r) => r.kind === 'fail').every((r) => r.level !== 'none')).toBe(true);
   });
 
   it('names the property and the reason of every unknown', () => {

@@ -49,7 +49,7 @@ function verdict(policyId: string, snapshot: Snapshot) {
   const v = policy.evaluate(snapshot, policy.parameters.parse({}));
   return {
     compliant: v.compliant,
-    elements: v.compliant ? [] : v.finding.elements.map((e) => e.description),
+    elements: v.compliant !== false ? [] : v.finding.elements.map((e) => e.description),
   };
 }
 

@@ -36,7 +36,7 @@ describe('dynamodb-encrypted-kms', () => {
   it('flags the AWS-owned key (no SSEDescription) and asks for the configured key', () => {
     const verdict = dynamodbEncryptedKms.evaluate(table({}), { kmsKeyArn: 'alias/orders' });
     expect(verdict.compliant).toBe(false);
-    if (verdict.compliant) return;
+    if (verdict.compliant !== false) return;
     expect(verdict.finding.message).toContain('AWS-owned key');
     expect(verdict.finding.remedy).toEqual({ kmsKeyArn: 'alias/orders' });
   });
@@ -50,7 +50,7 @@ describe('dynamodb-encrypted-kms', () => {
       defaults,
     );
     expect(verdict.compliant).toBe(false);
-    if (verdict.compliant) return;
+    if (verdict.compliant !== false) return;
     expect(verdict.finding.elements.map((e) => e.kind)).toEqual([
       'table-encryption',
       'replica-encryption',

@@ -20,14 +20,17 @@ const params = eventbridgeTargetHasDlq.parameters.parse({});
 const DLQ = { Arn: 'arn:aws:sqs:eu-west-1:123456789012:nightly-dlq' };
 
 describe('eventbridge-target-has-dlq', () => {
-  it('accepts a rule whose targets all have a DLQ, and a rule without targets', () => {
+  it('accepts a rule whose targets all have a DLQ; a rule without targets is not applicable', () => {
     expect(
       eventbridgeTargetHasDlq.evaluate(
         rule([{ Id: 'a', Arn: 'arn:aws:lambda:x', DeadLetterConfig: DLQ }]),
         params,
       ).compliant,
     ).toBe(true);
-    expect(eventbridgeTargetHasDlq.evaluate(rule([]), params).compliant).toBe(true);
+    expect(eventbridgeTargetHasDlq.evaluate(rule([]), params)).toEqual({
+      compliant: null,
+      notApplicable: 'the rule has no targets',
+    });
   });
 
   it('flags exactly the targets without a DLQ, by target id', () => {
@@ -40,7 +43,7 @@ describe('eventbridge-target-has-dlq', () => {
       params,
     );
     expect(verdict.compliant).toBe(false);
-    if (verdict.compliant) return;
+    if (verdict.compliant !== false) return;
     expect(verdict.finding.elements.map((e) => e.id)).toEqual(['b', 'c']);
   });
 
@@ -49,6 +52,6 @@ describe('eventbridge-target-has-dlq', () => {
       rule([{ Id: 'b', Arn: 'arn:aws:sqs:y' }], 'orders-bus'),
       params,
     );
-    expect(!verdict.compliant && verdict.finding.message).toContain('orders-bus/nightly');
+    expect(verdict.compliant === false && verdict.finding.message).toContain('orders-bus/nightly');
   });
 });

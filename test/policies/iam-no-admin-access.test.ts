@@ -30,7 +30,7 @@ describe('iam-no-admin-access', () => {
         defaults,
       );
       expect(verdict.compliant).toBe(false);
-      if (verdict.compliant) continue;
+      if (verdict.compliant !== false) continue;
       expect(verdict.finding.remedy).toEqual({
         detach: [
           {
@@ -79,7 +79,7 @@ describe('iam-no-admin-access', () => {
       defaults,
     );
     expect(verdict.compliant).toBe(false);
-    if (verdict.compliant) return;
+    if (verdict.compliant !== false) return;
     expect(verdict.finding.elements.map((e) => e.kind + ':' + e.id)).toEqual([
       'managed-policy-attachment:role/deployer|arn:aws:iam::123456789012:policy/everything',
       'inline-policy:role/deployer|god-mode',
@@ -151,7 +151,7 @@ describe('iam-no-admin-access', () => {
       iamNoAdminAccess.parameters.parse({ allowedPrincipals: ['role/break-glass'] }),
     );
     expect(verdict.compliant).toBe(false);
-    if (verdict.compliant) return;
+    if (verdict.compliant !== false) return;
     expect(verdict.finding.elements.map((e) => e.id)).toEqual([
       'user/alice|arn:aws:iam::123456789012:policy/deploy',
     ]);
@@ -194,7 +194,7 @@ describe('iam-no-admin-access', () => {
       for (const [id, snapshot] of provisioned) {
         const verdict = iamNoAdminAccess.evaluate(snapshot, defaults);
         expect(verdict.compliant, snapshot.arn).toBe(false);
-        if (verdict.compliant) continue;
+        if (verdict.compliant !== false) continue;
         expect(verdict.finding.remedy, snapshot.arn).toEqual({ detach: [], deleteInline: [] });
         expect(verdict.finding.reportOnly, snapshot.arn).toContain(`(${id})`);
       }
@@ -217,7 +217,7 @@ describe('iam-no-admin-access', () => {
       for (const snapshot of lookAlikes) {
         const verdict = iamNoAdminAccess.evaluate(snapshot, defaults);
         expect(verdict.compliant).toBe(false);
-        if (verdict.compliant) continue;
+        if (verdict.compliant !== false) continue;
         expect(verdict.finding.reportOnly, snapshot.arn).toBeUndefined();
         expect((verdict.finding.remedy as { detach: unknown[] }).detach, snapshot.arn).toHaveLength(
           1,
@@ -230,7 +230,7 @@ describe('iam-no-admin-access', () => {
         attachedPolicies: [{ arn: ADMIN, name: 'AdministratorAccess' }],
       });
       const verdict = iamNoAdminAccess.evaluate(user, defaults);
-      expect(!verdict.compliant && verdict.finding.reportOnly).toBeUndefined();
+      expect(verdict.compliant === false && verdict.finding.reportOnly).toBeUndefined();
     });
 
     it('an id removed from awsProvisionedRoles is reverted; exemptRoles adds exact name and path', () => {
@@ -241,11 +241,11 @@ describe('iam-no-admin-access', () => {
         ],
       });
       const org = iamNoAdminAccess.evaluate(role('OrganizationAccountAccessRole'), params);
-      expect(!org.compliant && org.finding.reportOnly).toBeUndefined();
+      expect(org.compliant === false && org.finding.reportOnly).toBeUndefined();
       const ops = iamNoAdminAccess.evaluate(role('platform-admin', '/ops/'), params);
-      expect(!ops.compliant && ops.finding.reportOnly).toMatch(/exemptRoles.*SEC-42/);
+      expect(ops.compliant === false && ops.finding.reportOnly).toMatch(/exemptRoles.*SEC-42/);
       const elsewhere = iamNoAdminAccess.evaluate(role('platform-admin'), params);
-      expect(!elsewhere.compliant && elsewhere.finding.reportOnly).toBeUndefined();
+      expect(elsewhere.compliant === false && elsewhere.finding.reportOnly).toBeUndefined();
     });
 
     it('a policy attached to an SSO role and to a plain role: only the plain role is in the remedy', () => {
@@ -269,7 +269,7 @@ describe('iam-no-admin-access', () => {
       });
       const verdict = iamNoAdminAccess.evaluate(snapshot, defaults);
       expect(verdict.compliant).toBe(false);
-      if (verdict.compliant) return;
+      if (verdict.compliant !== false) return;
       expect(verdict.finding.reportOnly).toBeUndefined();
       expect(
         (verdict.finding.remedy as { detach: { principal: { name: string } }[] }).detach.map(

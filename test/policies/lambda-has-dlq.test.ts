@@ -33,7 +33,7 @@ describe('lambda-has-dlq', () => {
       defaults,
     );
     expect(verdict.compliant).toBe(false);
-    if (verdict.compliant) return;
+    if (verdict.compliant !== false) return;
     expect(verdict.finding.message).toContain('resize');
     expect(verdict.finding.remedy).toEqual({ queueArn: undefined, useDeadLetterConfig: false });
   });
@@ -43,7 +43,7 @@ describe('lambda-has-dlq', () => {
       fn(),
       lambdaHasDlq.parameters.parse({ designatedQueueArn: QUEUE, useDeadLetterConfig: true }),
     );
-    expect(!verdict.compliant && verdict.finding.remedy).toEqual({
+    expect(verdict.compliant === false && verdict.finding.remedy).toEqual({
       queueArn: QUEUE,
       useDeadLetterConfig: true,
     });

@@ -24,7 +24,7 @@ describe('rds-encrypted', () => {
   it('flags an unencrypted instance and explains snapshot-copy-restore', () => {
     const verdict = rdsEncrypted.evaluate(db(), params);
     expect(verdict.compliant).toBe(false);
-    if (verdict.compliant) return;
+    if (verdict.compliant !== false) return;
     expect(verdict.finding.message).toMatch(/DB instance orders-db/);
     expect(verdict.finding.message).toMatch(/CopyDBSnapshot --kms-key-id/);
     expect(verdict.finding.message).toMatch(/RestoreDBInstanceFromDBSnapshot/);
@@ -33,14 +33,16 @@ describe('rds-encrypted', () => {
   it('flags an unencrypted cluster with the cluster procedure', () => {
     const verdict = rdsEncrypted.evaluate(db({ kind: 'cluster' }), params);
     expect(verdict.compliant).toBe(false);
-    if (verdict.compliant) return;
+    if (verdict.compliant !== false) return;
     expect(verdict.finding.message).toMatch(/RestoreDBClusterFromSnapshot/);
   });
 
   it('leaves a cluster member instance to its cluster', () => {
-    expect(
-      rdsEncrypted.evaluate(db({ clusterIdentifier: 'orders-cluster' }), params).compliant,
-    ).toBe(true);
+    expect(rdsEncrypted.evaluate(db({ clusterIdentifier: 'orders-cluster' }), params)).toEqual({
+      compliant: null,
+      notApplicable:
+        'member of cluster orders-cluster, whose storage setting is judged on the cluster',
+    });
   });
 
   it('defaults to notify and has no remediator: nothing can be done in place', () => {

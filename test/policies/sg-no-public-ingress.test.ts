@@ -32,7 +32,9 @@ const WORLD6 = { cidrIpv6: '::/0' };
 
 function offendingIds(s: SecurityGroupSnapshot, params = DEFAULTS): string[] {
   const verdict = sgNoPublicIngress.evaluate(s, params);
-  return verdict.compliant ? [] : verdict.finding.elements.map((e) => e.id ?? e.description);
+  return verdict.compliant !== false
+    ? []
+    : verdict.finding.elements.map((e) => e.id ?? e.description);
 }
 
 describe('sg-no-public-ingress', () => {
@@ -98,7 +100,9 @@ describe('sg-no-public-ingress', () => {
     );
     expect(offendingIds(s)).toEqual(['sgr-ssh', 'sgr-all6']);
     const verdict = sgNoPublicIngress.evaluate(s, DEFAULTS);
-    expect(!verdict.compliant && verdict.finding.message).toContain('tcp 22 from 0.0.0.0/0');
+    expect(verdict.compliant === false && verdict.finding.message).toContain(
+      'tcp 22 from 0.0.0.0/0',
+    );
   });
 
   it('honours its parameters', () => {
@@ -185,7 +189,7 @@ describe('sg-no-public-ingress', () => {
       DEFAULTS,
     );
     expect(verdict.compliant).toBe(false);
-    if (!verdict.compliant)
+    if (verdict.compliant === false)
       expect(verdict.finding.elements).toEqual([
         { kind: 'security-group-rule', description: 'tcp 3389 from 0.0.0.0/0' },
       ]);

@@ -33,15 +33,16 @@ describe('sns-subscription-has-dlq', () => {
     ).toBe(true);
   });
 
-  it('ignores protocols outside the configured list (email by default)', () => {
-    expect(snsSubscriptionHasDlq.evaluate(sub({ protocol: 'email' }), defaults).compliant).toBe(
-      true,
-    );
+  it('is not applicable to protocols outside the configured list (email by default)', () => {
+    expect(snsSubscriptionHasDlq.evaluate(sub({ protocol: 'email' }), defaults)).toEqual({
+      compliant: null,
+      notApplicable: 'protocol email is not one this policy covers',
+    });
     const strict = snsSubscriptionHasDlq.parameters.parse({ protocols: ['email'] });
     expect(snsSubscriptionHasDlq.evaluate(sub({ protocol: 'email' }), strict).compliant).toBe(
       false,
     );
-    expect(snsSubscriptionHasDlq.evaluate(sub({ protocol: 'sqs' }), strict).compliant).toBe(true);
+    expect(snsSubscriptionHasDlq.evaluate(sub({ protocol: 'sqs' }), strict).compliant).toBeNull();
   });
 
   it('names the allowed protocols when given an unknown one', () => {

@@ -30,7 +30,7 @@ describe('sqs-has-dlq', () => {
   it('flags a queue without one and passes maxReceiveCount', () => {
     const verdict = sqsHasDlq.evaluate(queue('orders'), defaults);
     expect(verdict.compliant).toBe(false);
-    expect(!verdict.compliant && verdict.finding.remedy).toEqual({ maxReceiveCount: 5 });
+    expect(verdict.compliant === false && verdict.finding.remedy).toEqual({ maxReceiveCount: 5 });
   });
 
   it('treats an empty or unparsable RedrivePolicy as none', () => {
@@ -43,24 +43,28 @@ describe('sqs-has-dlq', () => {
     ).toBe(false);
   });
 
-  it('accepts a queue that is itself a DLQ: by source queues, by tag, or by name (FIFO too)', () => {
+  it('is not applicable to a queue that is itself a DLQ: by source queues, by tag, or by name (FIFO too)', () => {
     expect(
       sqsHasDlq.evaluate(
         queue('parking', {}, { deadLetterSourceQueueUrls: ['https://x/123456789012/orders'] }),
         defaults,
       ).compliant,
-    ).toBe(true);
+    ).toBeNull();
     expect(
       sqsHasDlq.evaluate(
         queue('parking', {}, { tags: { 'rampart:dead-letter-queue': 'arn:x' } }),
         defaults,
       ).compliant,
-    ).toBe(true);
-    expect(sqsHasDlq.evaluate(queue('orders-dlq'), defaults).compliant).toBe(true);
+    ).toBeNull();
+    expect(sqsHasDlq.evaluate(queue('orders-dlq'), defaults).compliant).toBeNull();
     expect(
       sqsHasDlq.evaluate(queue('orders-dlq.fifo', { FifoQueue: 'true' }), defaults).compliant,
-    ).toBe(true);
-    expect(sqsHasDlq.evaluate(queue('orders-DeadLetter'), defaults).compliant).toBe(true);
+    ).toBeNull();
+    expect(sqsHasDlq.evaluate(queue('orders-DeadLetter'), defaults).compliant).toBeNull();
+    const verdict = sqsHasDlq.evaluate(queue('orders-dlq'), defaults);
+    expect(verdict.compliant === null && verdict.notApplicable).toBe(
+      'is itself a dead-letter queue (named *-dlq)',
+    );
   });
 
   it('judges a FIFO queue by its name without .fifo and honours configured suffixes', () => {
@@ -69,7 +73,7 @@ describe('sqs-has-dlq', () => {
     ).toBe(false);
     const custom = sqsHasDlq.parameters.parse({ deadLetterSuffixes: ['-parking'] });
     expect(sqsHasDlq.evaluate(queue('orders-dlq'), custom).compliant).toBe(false);
-    expect(sqsHasDlq.evaluate(queue('orders-parking'), custom).compliant).toBe(true);
+    expect(sqsHasDlq.evaluate(queue('orders-parking'), custom).compliant).toBeNull();
   });
 
   it('rejects a maxReceiveCount outside 1..1000', () => {
