@@ -43,12 +43,20 @@ describe('npm run demo', () => {
       /\d+ resource\(s\) in 123456789012 \/ us-east-1 \(describe, read-only\) in [\d.]+ s: \d+ violation\(s\), 1 excepted, 0 reverted, 0 failed/,
     );
     const rows = new Map(
-      [...scan.matchAll(/^\s+([a-z0-9-]+)\s+123456789012\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/gm)].map(
-        (m) => [
-          m[1]!,
-          { resources: Number(m[2]), violations: Number(m[4]), excepted: Number(m[5]) },
-        ],
-      ),
+      // policy, account, resources, compliant, n/a, violations, excepted, ...
+      [
+        ...scan.matchAll(
+          /^\s+([a-z0-9-]+)\s+123456789012\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/gm,
+        ),
+      ].map((m) => [
+        m[1]!,
+        {
+          resources: Number(m[2]),
+          notApplicable: Number(m[4]),
+          violations: Number(m[5]),
+          excepted: Number(m[6]),
+        },
+      ]),
     );
     // Every policy judged something; the Slack flow's exception shows as excepted.
     for (const p of policies.filter((p) => p.id !== 'rds-encrypted')) {

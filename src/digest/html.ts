@@ -1,5 +1,5 @@
 import type { Digest } from './model';
-import { periodText, timeToRevertText, withChange } from './text';
+import { periodText, sweepOpenText, timeToRevertText, withChange } from './text';
 
 /** Every piece of data that reaches the page goes through this. */
 export function escapeHtml(value: unknown): string {
@@ -136,6 +136,7 @@ export function digestHtml(digest: Digest): string {
     ['Exceptions granted / denied', `${totals.granted} / ${totals.denied}`],
     ['Expiring within 7 days', escapeHtml(totals.expiringSoon)],
     ['Time to revert', escapeHtml(timeToRevertText(totals.timeToRevert))],
+    ['Drift reverted by the sweep', escapeHtml(sweepOpenText(totals.sweepOpenAtMost))],
   ]
     .map(
       ([k, v]) => `<div class="card"><span class="muted">${escapeHtml(k)}</span><b>${v}</b></div>`,

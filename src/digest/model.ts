@@ -97,10 +97,19 @@ export interface Digest {
   from: string;
   to: string;
   schedule: DigestSchedule;
-  /** The sweep the open counts come from; absent when no sweep has run yet. */
-  /** The latest sweep; `notApplicable` counts policy × resource pairs a policy does not concern. */
+  /**
+   * The sweep the open counts come from; absent when no sweep has run yet. `notApplicable`
+   * counts policy × resource pairs a policy does not concern.
+   */
   sweep?: { runId: string; startedAt: string; resources: number; notApplicable: number };
-  totals: Omit<DigestRow, 'policy' | 'account'> & { previousDigestAt?: string };
+  totals: Omit<DigestRow, 'policy' | 'account'> & {
+    previousDigestAt?: string;
+    /**
+     * Drift the sweep reverted, measured apart from event-driven time to revert: open at most
+     * this long (from the previous sweep, which did not see it open, to the verified revert).
+     */
+    sweepOpenAtMost: TimeToRevert;
+  };
   /** Sorted by open violations (most first), then reverts, then policy and account. */
   rows: DigestRow[];
   topActors: { actor: string; violations: number }[];
@@ -171,12 +180,16 @@ export function computeDigest(inputs: DigestInputs): Digest {
   // One violation per event, policy and resource: an `approve`-mode change is recorded when it
   // awaits approval and again when reverted, and is still one violation of its actor.
   const actors = new Map<string, Set<string>>();
+  const sweepOpen: number[] = [];
   for (const o of inputs.outcomes) {
     if (!inPeriod(o.time, from, to)) continue;
     if (o.status === 'reverted') {
       const r = row(o.policy, o.account);
       r.reverted++;
-      if (o.timeToRevertMs !== undefined) r.ttr.push(o.timeToRevertMs);
+      // A sweep's revert says nothing about how fast events are answered: kept apart.
+      if (o.source === 'sweep') {
+        if (o.openAtMostMs !== undefined) sweepOpen.push(o.openAtMostMs);
+      } else if (o.timeToRevertMs !== undefined) r.ttr.push(o.timeToRevertMs);
     }
     // Every recorded outcome is a violation somebody caused; the sweep's own are nobody's.
     if (o.actor && o.source !== 'sweep') {
@@ -251,6 +264,7 @@ export function computeDigest(inputs: DigestInputs): Digest {
       denied: sum((r) => r.denied),
       expiringSoon: expiring.length,
       timeToRevert: timeToRevertOf(allTtr),
+      sweepOpenAtMost: timeToRevertOf(sweepOpen),
     },
     rows: finished,
     topActors: [...actors]

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Block } from '../slack/blocks';
 import { escapeMrkdwn } from '../slack/mrkdwn';
 import type { Digest, DigestRow } from './model';
-import { overflowLine, periodText, timeToRevertText, withChange } from './text';
+import { overflowLine, periodText, sweepOpenText, timeToRevertText, withChange } from './text';
 
 /** Slack's limits on one message: blocks, and characters of one text object. */
 export const SLACK_LIMITS = { blocks: 50, textChars: 3000, headerChars: 150 } as const;
@@ -90,6 +90,7 @@ export function digestBlocks(digest: Digest): { text: string; blocks: Block[] } 
         `*Exceptions granted / denied*\n${totals.granted} / ${totals.denied}`,
         `*Expiring within 7 days*\n${totals.expiringSoon}`,
         `*Time to revert*\n${timeToRevertText(totals.timeToRevert)}`,
+        `*Drift reverted by the sweep*\n${sweepOpenText(totals.sweepOpenAtMost)}`,
       ].map((t) => ({ type: 'mrkdwn', text: t })),
     },
     { type: 'divider' },

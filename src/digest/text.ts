@@ -15,6 +15,12 @@ export function timeToRevertText(t: TimeToRevert): string {
   return `p50 ${formatDuration(t.p50Ms)}, p95 ${formatDuration(t.p95Ms)} (${t.samples} revert${t.samples === 1 ? '' : 's'})`;
 }
 
+/** The sweep's own measure: how long drift stayed open at most (never mixed into time to revert). */
+export function sweepOpenText(t: TimeToRevert): string {
+  if (t.p50Ms === undefined || t.p95Ms === undefined) return 'none';
+  return `${t.samples}, open at most p50 ${formatDuration(t.p50Ms)}, p95 ${formatDuration(t.p95Ms)} (since the previous sweep)`;
+}
+
 export function periodText(digest: Digest): string {
   const day = (iso: string) => iso.replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' UTC');
   return `${day(digest.from)} to ${day(digest.to)} (${digest.schedule})`;
@@ -55,6 +61,7 @@ export function digestText(digest: Digest, options: { maxRows?: number; ascii?: 
     `Reverted since the last digest: ${totals.reverted}`,
     `Exceptions granted: ${totals.granted}, denied: ${totals.denied}, expiring within 7 days: ${totals.expiringSoon}`,
     `Time to revert: ${timeToRevertText(totals.timeToRevert)}`,
+    `Drift reverted by the sweep: ${sweepOpenText(totals.sweepOpenAtMost)}`,
     '',
     'By policy and account:',
     ...(shown.length === 0

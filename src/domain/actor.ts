@@ -25,4 +25,9 @@ export interface TriggerEvent {
   /** ISO-8601 time the change happened (CloudTrail eventTime). */
   eventTime: string;
   actor?: Actor;
+  /**
+   * A sweep's drift finding: when the previous sweep started. The violation was not open
+   * then, so it has been open at most since; it has no eventTime of its own.
+   */
+  notOpenAt?: string;
 }

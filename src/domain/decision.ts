@@ -43,8 +43,16 @@ export interface OutcomeTimings {
   receivedAt: string;
   /** When the remediator had verified its change. */
   verifiedAt?: string;
-  /** verifiedAt − eventTime: what a human experiences as "how long it stayed open". */
+  /**
+   * verifiedAt − eventTime of the change that opened it: what a human experiences as "how
+   * long it stayed open". Event-driven reverts only: a sweep knows no such change.
+   */
   timeToRevertMs?: number;
+  /**
+   * A sweep's revert of drift: verifiedAt − the previous sweep's start, when it was not open
+   * yet (an upper bound of how long it stayed open). Kept apart from timeToRevertMs.
+   */
+  openAtMostMs?: number;
   /** verifiedAt − receivedAt: Rampart's own share of it. */
   handlingMs?: number;
 }

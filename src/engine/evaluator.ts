@@ -690,7 +690,12 @@ export class Evaluator {
     if (outcome.status === 'reverted') {
       const verifiedAt = this.now();
       timings.verifiedAt = new Date(verifiedAt).toISOString();
-      timings.timeToRevertMs = verifiedAt - Date.parse(trigger.eventTime);
+      // A sweep's eventTime is its own start, not the change's: no time-to-revert from it.
+      if (trigger.source !== 'sweep') {
+        timings.timeToRevertMs = verifiedAt - Date.parse(trigger.eventTime);
+      } else if (trigger.notOpenAt) {
+        timings.openAtMostMs = verifiedAt - Date.parse(trigger.notOpenAt);
+      }
       timings.handlingMs = verifiedAt - receivedAt;
     }
     return outcome;

@@ -37,6 +37,9 @@ export function outcomeRecordOf(context: ReportContext): OutcomeRecord | undefin
     ...(outcome.timings.timeToRevertMs !== undefined
       ? { timeToRevertMs: outcome.timings.timeToRevertMs }
       : {}),
+    ...(outcome.timings.openAtMostMs !== undefined
+      ? { openAtMostMs: outcome.timings.openAtMostMs }
+      : {}),
   };
 }
 

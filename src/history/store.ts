@@ -46,6 +46,8 @@ export interface OutcomeRecord extends PolicyOnResource {
   /** Who made the change (principal ARN, else principal id, else identity type). */
   actor?: string;
   timeToRevertMs?: number;
+  /** A sweep's revert of drift: open at most this long (since the previous sweep's start). */
+  openAtMostMs?: number;
 }
 
 /** A digest's headline numbers: the next digest's trend is computed against them. */

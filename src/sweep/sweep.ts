@@ -124,17 +124,17 @@ export class Sweeper {
       eventTime: startedAt,
     };
     const errors: SweepError[] = [];
-    const [known, accounts] = await Promise.all([
+    const [{ known, previousStartedAt }, accounts] = await Promise.all([
       this.knownOpen(started).catch((error: unknown) => {
         errors.push(sweepErrorOf(error, { account: '-', region: '-', resourceType: 'history' }));
-        return new Set<string>();
+        return { known: new Set<string>(), previousStartedAt: undefined };
       }),
       this.accounts(regions[0], errors).catch((error: unknown) => {
         errors.push(sweepErrorOf(error, { account: '-', region: '-', resourceType: 'account' }));
         return [] as string[];
       }),
     ]);
-    const run = new SweepRun(this.deps, options, calls, known, trigger, errors);
+    const run = new SweepRun(this.deps, options, calls, known, trigger, errors, previousStartedAt);
 
     const judged = this.judgedTypes();
     const aggregator = config.compliance.sweep.aggregator;
@@ -244,9 +244,11 @@ export class Sweeper {
    * Violations already known to be open: those the previous sweep left open, and those an
    * event reported open since (notified, awaiting approval, excepted, failed, held back).
    */
-  private async knownOpen(now: number): Promise<Set<string>> {
+  private async knownOpen(
+    now: number,
+  ): Promise<{ known: Set<string>; previousStartedAt: string | undefined }> {
     const history = this.deps.history;
-    if (!history) return new Set();
+    if (!history) return { known: new Set(), previousStartedAt: undefined };
     const [previous] = await history.latestSweeps(1);
     const known = previous ? await history.openKeys(previous.runId) : new Set<string>();
     const since = previous?.startedAt ?? new Date(now - 7 * 24 * 3600 * 1000).toISOString();
@@ -255,7 +257,7 @@ export class Sweeper {
       if (OPEN_OUTCOMES.has(o.status)) known.add(key);
       else if (o.status === 'reverted') known.delete(key);
     }
-    return known;
+    return { known, previousStartedAt: previous?.startedAt };
   }
 }
 
@@ -286,6 +288,8 @@ class SweepRun {
     private readonly known: ReadonlySet<string>,
     private readonly trigger: TriggerEvent,
     private readonly errors: SweepError[],
+    /** When the previous sweep started: drift was not open then. */
+    private readonly previousStartedAt?: string,
   ) {}
 
   async sweepTarget(target: Target): Promise<void> {
@@ -355,7 +359,13 @@ class SweepRun {
     // Without a history there is nothing to compare with: no drift label.
     const drift =
       this.deps.history !== undefined && evaluation.status === 'violation' && !this.known.has(key);
-    const trigger = drift ? { ...this.trigger, eventName: DRIFT_EVENT } : this.trigger;
+    const trigger = drift
+      ? {
+          ...this.trigger,
+          eventName: DRIFT_EVENT,
+          ...(this.previousStartedAt ? { notOpenAt: this.previousStartedAt } : {}),
+        }
+      : this.trigger;
     let result: ResourceResult;
     try {
       result = await this.deps.evaluator.handleSnapshot([policy], snapshot, trigger, {

@@ -116,6 +116,7 @@ describe('digest numbers from a seeded audit history (moto)', () => {
       expiringSoon: 2,
       // all samples: 1000, 2000, 3000, 5000, 10000, 60000 → p50 = 3rd, p95 = 6th
       timeToRevert: { samples: 6, p50Ms: 3000, p95Ms: 60_000 },
+      sweepOpenAtMost: { samples: 1, p50Ms: 7_200_000, p95Ms: 7_200_000 },
     });
     // alice: three sg/A changes plus one sqs/A change seen twice (awaiting, then reverted)
     expect(digest.topActors).toEqual([

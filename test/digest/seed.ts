@@ -211,7 +211,17 @@ export async function seedHistory(
     ),
     outcome(
       T - 2 * DAY + HOUR,
-      { policy: sg, account: B, status: 'reverted', source: 'sweep', eventName: 'Sweep' },
+      {
+        policy: sg,
+        account: B,
+        status: 'reverted',
+        source: 'sweep',
+        eventName: 'Sweep',
+        // Records written before sweeps were measured apart carried a time to revert from the
+        // sweep's own start: it must not count as one.
+        timeToRevertMs: 4,
+        openAtMostMs: 7_200_000,
+      },
       region,
     ),
     outcome(

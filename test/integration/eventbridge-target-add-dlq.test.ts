@@ -122,7 +122,7 @@ describe('EventBridge targets without a DLQ get one (moto)', () => {
     expect(await targets('nightly', 'orders-bus')).toEqual(after);
   });
 
-  it('reads a PutRule on the default bus and finds a rule without targets compliant', async () => {
+  it('reads a PutRule on the default bus; a rule without targets is not applicable', async () => {
     await events.send(new PutRuleCommand({ Name: 'empty', ScheduleExpression: 'rate(1 day)' }));
     const result = await rampart.evaluator.handleEvent(
       cloudTrailEnvelope(
@@ -136,7 +136,8 @@ describe('EventBridge targets without a DLQ get one (moto)', () => {
     );
     expect(result.status === 'handled' && result.resources[0]).toMatchObject({
       resource: { id: 'empty', type: 'AWS::Events::Rule' },
-      outcomes: [{ status: 'already-compliant' }],
+      evaluations: [{ status: 'not-applicable', reason: 'the rule has no targets' }],
+      outcomes: [],
     });
   });
 });

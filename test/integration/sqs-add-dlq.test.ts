@@ -112,9 +112,11 @@ describe('queues without a dead-letter queue get one (moto)', () => {
     const dlqEvent = await rampart.evaluator.handleEvent(
       createQueueEvent('orders-dlq.fifo', dlqUrl),
     );
-    expect(dlqEvent.status === 'handled' && dlqEvent.resources[0]!.outcomes[0]!.status).toBe(
-      'already-compliant',
-    );
+    // The new queue is itself a dead-letter queue: the policy does not concern it.
+    expect(dlqEvent.status === 'handled' && dlqEvent.resources[0]).toMatchObject({
+      evaluations: [{ status: 'not-applicable' }],
+      outcomes: [],
+    });
     expect(clients.calls.length).toBeGreaterThan(0);
     expect(clients.writes()).toEqual([]);
     expect(await allQueues()).toEqual(queues);

@@ -1,12 +1,15 @@
 import type { TestProject } from 'vitest/node';
 import { startMoto, type MotoServer } from '../../src/local/moto';
-import { clearObservedCalls } from './iam-proof';
+import { SDK_CALLS_DIR_ENV, newCallsDir } from './iam-proof';
 
 let moto: MotoServer | undefined;
 
 /** One moto server for the whole run; test files isolate themselves by region or names. */
 export async function setup(project: TestProject) {
-  clearObservedCalls(); // the IAM proof reads only this run's calls
+  // This run's own folder: the IAM proof reads only this run's calls, whatever else runs.
+  const callsDir = newCallsDir();
+  process.env[SDK_CALLS_DIR_ENV] = callsDir;
+  project.provide('sdkCallsDir', callsDir);
   moto = await startMoto({ iamManagedPolicies: true });
   project.provide('motoEndpoint', moto.endpoint);
 }
@@ -18,5 +21,6 @@ export async function teardown() {
 declare module 'vitest' {
   export interface ProvidedContext {
     motoEndpoint: string;
+    sdkCallsDir: string;
   }
 }

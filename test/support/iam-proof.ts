@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../../src/engine/catalog';
@@ -12,6 +13,13 @@ import { pieceName } from '../../src/engine/attribution';
  */
 /** Where each test file leaves the calls its pieces sent (test/support/record-sdk-calls.ts). */
 export const SDK_CALLS_DIR = 'test/.artifacts/sdk-calls';
+/** Names the current run's folder for the reporter (the global setup sets it). */
+export const SDK_CALLS_DIR_ENV = 'RAMPART_SDK_CALLS_DIR';
+
+/** A folder of one run's calls: two runs at once never mix (or clear) each other's. */
+export function newCallsDir(): string {
+  return join(SDK_CALLS_DIR, randomUUID());
+}
 
 export interface ObservedPieceCall {
   piece: string;
@@ -76,13 +84,13 @@ export function iamProofProblems(
   return [...new Set(problems)].sort();
 }
 
-export function readObservedCalls(dir = SDK_CALLS_DIR): ObservedPieceCall[] {
+export function readObservedCalls(dir: string): ObservedPieceCall[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .flatMap((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ObservedPieceCall[]);
 }
 
-export function clearObservedCalls(dir = SDK_CALLS_DIR): void {
+export function clearObservedCalls(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -2,7 +2,12 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 import { defaultCatalog } from '../../src/catalog';
-import { iamProofProblems, readObservedCalls } from './iam-proof';
+import {
+  SDK_CALLS_DIR_ENV,
+  clearObservedCalls,
+  iamProofProblems,
+  readObservedCalls,
+} from './iam-proof';
 
 export const SUMMARY_FILE = 'test/.artifacts/summary.txt';
 
@@ -39,7 +44,10 @@ export default class NoSkipsReporter implements Reporter {
       const ran = new Set(testModules.map((m) => relative(process.cwd(), m.moduleId)));
       const unrun = testFiles('test').filter((f) => !ran.has(f));
       const complete = unrun.length === 0;
-      const problems = iamProofProblems(defaultCatalog(), readObservedCalls(), complete);
+      const dir = process.env[SDK_CALLS_DIR_ENV];
+      const observed = dir ? readObservedCalls(dir) : [];
+      if (dir) clearObservedCalls(dir);
+      const problems = iamProofProblems(defaultCatalog(), observed, complete);
       if (problems.length > 0) {
         failed++;
         process.stderr.write(

@@ -1,13 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { observeCalls } from '../../src/aws/calls';
-import { SDK_CALLS_DIR } from './iam-proof';
 
 /**
  * Records every SDK call that a registry piece (a resource type's reads, an enumerator, a
- * remediator) makes while a test file runs, and leaves them in SDK_CALLS_DIR for the IAM
+ * remediator) makes while a test file runs, and leaves them in the run's folder for the IAM
  * proof that runs when the whole suite is done (test/support/iam-proof.ts).
  */
 const counts = new Map<string, number>();
@@ -24,6 +23,7 @@ afterAll(() => {
     const [piece, action] = key.split('\t') as [string, string];
     return { piece, action, count };
   });
-  mkdirSync(SDK_CALLS_DIR, { recursive: true });
-  writeFileSync(join(SDK_CALLS_DIR, `${process.pid}-${randomUUID()}.json`), JSON.stringify(calls));
+  const dir = inject('sdkCallsDir');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${process.pid}-${randomUUID()}.json`), JSON.stringify(calls));
 });

@@ -108,6 +108,51 @@ describe('drift across two sweeps with a history table (moto DynamoDB)', () => {
   });
 });
 
+describe("a sweep's revert has its own measure, never a time to revert (moto)", () => {
+  const REGION = 'ca-west-1';
+  const TABLE = 'rampart-history-sweep-ttr';
+  let clients: AwsClients;
+  let ec2: EC2Client;
+
+  beforeAll(async () => {
+    clients = new AwsClients();
+    ec2 = new EC2Client({ region: REGION });
+    await ensureHistoryTable(clients, { name: TABLE, region: 'us-east-1' });
+  });
+  afterAll(() => {
+    clients.destroy();
+    ec2.destroy();
+  });
+
+  it('drift reverted by the sweep is "open at most since the previous sweep"', async () => {
+    const config = configWith(
+      { 'sg-no-public-ingress': 'enforce' },
+      { historyTable: TABLE, sweep: { regions: [REGION] } },
+    );
+    const rampart = createRampart({ config, clients, reporters: [] });
+    const history = new HistoryStore(clients, { name: TABLE, region: 'us-east-1' });
+    const sweeper = new Sweeper({ ...rampart, history });
+    const first = await sweeper.run({ remediate: true }); // nothing open yet
+    expect(first.summary.violations).toBe(0);
+
+    const group = await seedSecurityGroup(ec2, [OPEN_22]);
+    const second = await sweeper.run({ remediate: true });
+    expect(second.summary).toMatchObject({ reverted: 1, drift: 1 });
+    const after = Date.now();
+
+    const [record] = (
+      await history.outcomesBetween(first.summary.startedAt, new Date(after + 1000).toISOString())
+    ).filter((o) => o.resourceId === group);
+    expect(record).toMatchObject({ source: 'sweep', status: 'reverted' });
+    expect(record!.timeToRevertMs).toBeUndefined();
+    // From the first sweep's start (not open then) to the verified revert.
+    expect(record!.openAtMostMs).toBeGreaterThanOrEqual(
+      Date.parse(second.summary.startedAt) - Date.parse(first.summary.startedAt),
+    );
+    expect(record!.openAtMostMs).toBeLessThanOrEqual(after - Date.parse(first.summary.startedAt));
+  });
+});
+
 describe('several accounts through the cross-account role (moto STS AssumeRole)', () => {
   const REGION = 'eu-south-2';
   const MEMBER = '210987654321';
