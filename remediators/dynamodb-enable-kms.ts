@@ -30,6 +30,13 @@ export const dynamodbEnableKms = defineRemediator<DynamoDbTableSnapshot>({
     },
   },
   alsoWrites: [KMS_KEY_SCOPE],
+  // Rampart never calls KMS itself: DynamoDB does, as the caller, during UpdateTable.
+  impliedActions: {
+    'kms:DescribeKey':
+      'dynamodb:UpdateTable to a customer managed key (DynamoDB describes the key as the caller)',
+    'kms:CreateGrant':
+      'dynamodb:UpdateTable to a customer managed key (DynamoDB creates its grant as the caller)',
+  },
   remediate: ({ clients, snapshot, violation }) =>
     guarded(snapshot.sse, async (changes) => {
       const before = (await readTable(clients, snapshot.ref, snapshot.tableName)) ?? snapshot;

@@ -34,6 +34,8 @@ export const eventbridgeTargetAddDlq = defineRemediator<EventBridgeRuleSnapshot>
   },
   // The dead-letter queue it creates and tags.
   alsoWrites: [SQS_QUEUE_SCOPE],
+  // CreateQueue with tags needs sqs:TagQueue as well (tag-on-create).
+  impliedActions: { 'sqs:TagQueue': 'sqs:CreateQueue with tags (the queue is tagged on creation)' },
   remediate: ({ clients, snapshot, violation }) =>
     guarded(summary(snapshot), async (changes) => {
       const current = await readRule(

@@ -50,6 +50,8 @@ export const lambdaAddFailureDestination = defineRemediator<LambdaFunctionSnapsh
   },
   // The dead-letter queue it creates and tags.
   alsoWrites: [SQS_QUEUE_SCOPE],
+  // CreateQueue with tags needs sqs:TagQueue as well (tag-on-create).
+  impliedActions: { 'sqs:TagQueue': 'sqs:CreateQueue with tags (the queue is tagged on creation)' },
   remediate: ({ clients, snapshot, violation }) =>
     guarded(failureTargetOf(snapshot), async (changes) => {
       const current = await readFunction(clients, snapshot.ref, snapshot.functionName);

@@ -34,6 +34,8 @@ export const snsSubscriptionAddDlq = defineRemediator<SnsSubscriptionSnapshot>({
   },
   // The dead-letter queue it creates and tags.
   alsoWrites: [SQS_QUEUE_SCOPE],
+  // CreateQueue with tags needs sqs:TagQueue as well (tag-on-create).
+  impliedActions: { 'sqs:TagQueue': 'sqs:CreateQueue with tags (the queue is tagged on creation)' },
   remediate: ({ clients, snapshot }) =>
     guarded(snapshot.deadLetterTargetArn, async (changes) => {
       const current = await readSubscription(clients, snapshot.ref, snapshot.subscriptionArn);

@@ -23,6 +23,8 @@ export const sqsAddDlq = defineRemediator<SqsQueueSnapshot>({
     ],
     write: ['sqs:CreateQueue', 'sqs:TagQueue', 'sqs:SetQueueAttributes'],
   },
+  // CreateQueue with tags needs sqs:TagQueue as well (tag-on-create).
+  impliedActions: { 'sqs:TagQueue': 'sqs:CreateQueue with tags (the queue is tagged on creation)' },
   remediate: ({ clients, snapshot, violation }) =>
     guarded(snapshot.redrivePolicy, async (changes) => {
       const current = await readQueue(clients, snapshot.ref, snapshot.queueName);

@@ -3,11 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRampart, type Rampart } from '../../src/app';
 import { cloudTrailEnvelope } from '../support/cloudtrail';
 import { RecordingClients } from '../support/recording-clients';
+import { answerCommands } from '../support/sdk-answers';
 
 const REGION = 'ca-central-1'; // this file's own region in the shared moto server
 
-// The write itself (UpdateTable SSESpecification) is ignored by moto and is tested with a
-// mocked client in test/remediators/dynamodb-enable-kms.test.ts; this file covers reading.
+// moto ignores UpdateTable's SSESpecification: the enforce case below fills that gap in the
+// answers (test/support/sdk-answers.ts); the write's edge cases are tested with a mocked
+// client in test/remediators/dynamodb-enable-kms.test.ts.
 describe('DynamoDB tables are judged from a fresh DescribeTable (moto)', () => {
   let rampart: Rampart;
   let clients: RecordingClients;
@@ -73,5 +75,37 @@ describe('DynamoDB tables are judged from a fresh DescribeTable (moto)', () => {
   it('reports a table that no longer exists as not-found', async () => {
     const result = await rampart.evaluator.handleEvent(event('gone-table', false));
     expect(result.status === 'handled' && result.resources[0]!.status).toBe('not-found');
+  });
+
+  it('in enforce mode switches the table to the AWS-managed KMS key and verifies it', async () => {
+    await createTable('switched-table', false);
+    // moto accepts UpdateTable's SSESpecification but keeps the table on the AWS-owned key:
+    // DescribeTable answers, as documented, with the KMS status the update started.
+    const switched = new Map<string, Record<string, unknown>>();
+    answerCommands(clients.get(DynamoDBClient, { region: REGION, account: '123456789012' }), {
+      UpdateTableCommand: async (input, moto) => {
+        const sse = input.SSESpecification as { SSEType?: string; KMSMasterKeyId?: string };
+        if (sse?.SSEType === 'KMS') {
+          switched.set(String(input.TableName), {
+            Status: 'UPDATING',
+            SSEType: 'KMS',
+            KMSMasterKeyArn: `arn:aws:kms:${REGION}:123456789012:key/aws-dynamodb`,
+          });
+        }
+        return moto!();
+      },
+      DescribeTableCommand: async (input, moto) => {
+        const out = (await moto!()) as { Table?: Record<string, unknown> };
+        const sse = switched.get(String(input.TableName));
+        return sse && out.Table ? { ...out, Table: { ...out.Table, SSEDescription: sse } } : out;
+      },
+    });
+    clients.reset();
+    const result = await rampart.evaluator.handleEvent(event('switched-table', false));
+    expect(result.status === 'handled' && result.resources[0]!.outcomes[0]).toMatchObject({
+      status: 'reverted',
+      after: { sseType: 'KMS', status: 'UPDATING' },
+    });
+    expect(clients.writes()).toEqual(['UpdateTableCommand']);
   });
 });

@@ -1,15 +1,20 @@
 import {
+  AttachGroupPolicyCommand,
   AttachRolePolicyCommand,
   AttachUserPolicyCommand,
+  CreateGroupCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   CreateRoleCommand,
   CreateUserCommand,
   IAMClient,
+  ListAttachedGroupPoliciesCommand,
   ListAttachedRolePoliciesCommand,
+  ListGroupPoliciesCommand,
   ListAttachedUserPoliciesCommand,
   ListRolePoliciesCommand,
   ListUserPoliciesCommand,
+  PutGroupPolicyCommand,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
@@ -164,6 +169,51 @@ describe('admin access is taken away from IAM principals (moto, managed policies
       'already-compliant',
     );
     expect(clients.writes()).toEqual([]);
+  });
+
+  it('strips a group and a user alike: managed AdministratorAccess detached, * on * inline deleted', async () => {
+    const group = `${P}operators`;
+    await iam.send(new CreateGroupCommand({ GroupName: group }));
+    await iam.send(new AttachGroupPolicyCommand({ GroupName: group, PolicyArn: ADMIN }));
+    await iam.send(
+      new PutGroupPolicyCommand({
+        GroupName: group,
+        PolicyName: 'all',
+        PolicyDocument: EVERYTHING,
+      }),
+    );
+    const groupResult = await enforcing.evaluator.handleEvent(
+      iamEvent('AttachGroupPolicy', { groupName: group, policyArn: ADMIN }),
+    );
+    expect(groupResult.status === 'handled' && groupResult.resources[0]!.outcomes[0]).toMatchObject(
+      {
+        status: 'reverted',
+        changes: [
+          `detached ${ADMIN} from group ${group}`,
+          `deleted inline policy all of group ${group} (document in before)`,
+        ],
+      },
+    );
+    expect(
+      (await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: group }))).AttachedPolicies,
+    ).toEqual([]);
+    expect(
+      (await iam.send(new ListGroupPoliciesCommand({ GroupName: group }))).PolicyNames,
+    ).toEqual([]);
+
+    const user = `${P}contractor`;
+    await iam.send(new CreateUserCommand({ UserName: user }));
+    await iam.send(
+      new PutUserPolicyCommand({ UserName: user, PolicyName: 'all', PolicyDocument: EVERYTHING }),
+    );
+    const userResult = await enforcing.evaluator.handleEvent(
+      iamEvent('PutUserPolicy', { userName: user, policyName: 'all', policyDocument: EVERYTHING }),
+    );
+    expect(userResult.status === 'handled' && userResult.resources[0]!.outcomes[0]).toMatchObject({
+      status: 'reverted',
+      changes: [`deleted inline policy all of user ${user} (document in before)`],
+    });
+    expect(await userPolicies(user)).toEqual({ attached: [], inline: [] });
   });
 
   it('judges a new * on * policy version on every attached entity except break-glass', async () => {

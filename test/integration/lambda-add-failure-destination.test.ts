@@ -19,6 +19,7 @@ import { defaultCatalog } from '../../src/catalog';
 import { cloudTrailEnvelope } from '../support/cloudtrail';
 import { createFunctionWithRole as seedFunction } from '../../src/local/lambda-function';
 import { RecordingClients } from '../support/recording-clients';
+import { answerCommands } from '../support/sdk-answers';
 
 const REGION = 'ap-northeast-2'; // this file's own region in the shared moto server
 
@@ -164,6 +165,62 @@ describe('Lambda functions without a failure destination get one (moto)', () => 
     expect(
       (await iam.send(new ListRolePoliciesCommand({ RoleName: fn.roleName }))).PolicyNames,
     ).toEqual([]);
+  });
+
+  it('with useDeadLetterConfig sets the legacy DeadLetterConfig to a designated queue', async () => {
+    await seedFunction(iam, lambda, 'legacy-reports');
+    // moto accepts UpdateFunctionConfiguration's DeadLetterConfig but does not return it from
+    // GetFunctionConfiguration: the documented answer carries what was set.
+    const dlqOf = new Map<string, unknown>();
+    answerCommands(clients.get(LambdaClient, { region: REGION, account: '123456789012' }), {
+      UpdateFunctionConfigurationCommand: async (input, moto) => {
+        dlqOf.set(String(input.FunctionName), input.DeadLetterConfig);
+        return moto!();
+      },
+      GetFunctionConfigurationCommand: async (input, moto) => {
+        const out = await moto!();
+        const dlq = dlqOf.get(String(input.FunctionName));
+        return dlq ? { ...out, DeadLetterConfig: dlq } : out;
+      },
+    });
+    const designated = (
+      await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: (await sqs.send(new CreateQueueCommand({ QueueName: 'legacy-failures' })))
+            .QueueUrl!,
+          AttributeNames: ['QueueArn'],
+        }),
+      )
+    ).Attributes!.QueueArn!;
+    const legacy = createRampart({
+      clients,
+      config: parseConfig(
+        {
+          policies: {
+            'lambda-has-dlq': {
+              parameters: { designatedQueueArn: designated, useDeadLetterConfig: true },
+            },
+          },
+        },
+        defaultCatalog(),
+      ),
+    });
+    const result = await legacy.evaluator.handleEvent(
+      cloudTrailEnvelope(
+        {
+          eventSource: 'lambda.amazonaws.com',
+          eventName: 'DeleteFunctionEventInvokeConfig',
+          requestParameters: { functionName: 'legacy-reports' },
+          responseElements: null,
+        },
+        { region: REGION },
+      ),
+    );
+    expect(result.status === 'handled' && result.resources[0]!.outcomes[0]).toMatchObject({
+      status: 'reverted',
+      changes: [`set DeadLetterConfig of legacy-reports to ${designated}`],
+    });
+    expect(dlqOf.get('legacy-reports')).toEqual({ TargetArn: designated });
   });
 
   it('attack: a function named after another team’s queue gets a fresh queue; their payments-dlq is untouched', async () => {

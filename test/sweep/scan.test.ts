@@ -2,7 +2,12 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRampart } from '../../src/app';
 import { AwsClients } from '../../src/aws/clients';
+import { defaultCatalog } from '../../src/catalog';
+import { parseConfig } from '../../src/config';
+import { humanLoopFromEnv } from '../../src/slack/wiring';
+import { Sweeper } from '../../src/sweep/sweep';
 import { ExceptionStore } from '../../src/exceptions/store';
 import { ensureExceptionsTable } from '../../src/exceptions/table';
 import { startFaultProxy, type FaultProxy } from '../../src/local/fault-proxy';
@@ -182,6 +187,38 @@ describe('rampart scan against moto: every policy, compliant twins and exception
     );
     expect(second.code).toBe(1);
     expect(await seeded.twins()).toEqual(before);
+  });
+
+  it('the same sweep in process (as the scheduled function runs it) finds the same', async () => {
+    const clients = new AwsClients({ maxAttempts: 2 });
+    const catalog = defaultCatalog();
+    const rampart = createRampart({
+      clients,
+      config: parseConfig({ compliance: { sweep: { regions: [REGION] } } }, catalog),
+      humanLoop: humanLoopFromEnv({
+        catalog,
+        config: parseConfig({}, catalog),
+        clients,
+        env: { RAMPART_EXCEPTIONS_TABLE: 'rampart-exceptions', AWS_REGION: REGION },
+      }),
+    });
+    try {
+      const before = await seeded.twins();
+      const { findings, summary } = await new Sweeper(rampart).run({ remediate: false });
+      // After the remediating scan above: what is left is what it could not or may not fix.
+      expect(findings.map(label).sort()).toEqual(
+        [
+          'excepted sg-no-public-ingress sg:excepted',
+          'excepted sqs-has-dlq sqs:legacy',
+          'violation dynamodb-encrypted-kms ddb:plain',
+          'violation rds-encrypted rds:plain',
+        ].sort(),
+      );
+      expect(summary.errors).toEqual([]);
+      expect(await seeded.twins()).toEqual(before);
+    } finally {
+      clients.destroy();
+    }
   });
 
   it('table and sarif formats carry the same findings', async () => {
