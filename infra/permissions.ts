@@ -179,6 +179,10 @@ export function evaluatorGrants(
       );
     }
     const resources = scoped.arns(scope.partition, scope.account);
+    // ARNs without an account (S3) are held to this account by the service's condition key.
+    const inAccount: IamCondition = scoped.accountConditionKey
+      ? { StringEquals: { [scoped.accountConditionKey]: scope.account } }
+      : {};
     const serviceActions = actions.write.filter((a) => a.startsWith(`${service}:`));
     const plain = serviceActions.filter((a) => !actions.conditions[a]);
     if (plain.length > 0) {
@@ -186,6 +190,7 @@ export function evaluatorGrants(
         sid: `Remediate${serviceSid(service)}`,
         actions: plain,
         resources,
+        ...(scoped.accountConditionKey ? { conditions: inAccount } : {}),
         reason: scoped.reason,
       });
     }
@@ -194,12 +199,20 @@ export function evaluatorGrants(
         sid: `Remediate${serviceSid(action.split(':')[1]!)}`,
         actions: [action],
         resources,
-        conditions: actions.conditions[action]!,
+        conditions: mergeConditions(actions.conditions[action]!, inAccount),
         reason: scoped.reason,
       });
     }
   }
   return grants;
+}
+
+function mergeConditions(a: IamCondition, b: IamCondition): IamCondition {
+  const out: Record<string, Record<string, string | readonly string[]>> = {};
+  for (const c of [a, b]) {
+    for (const [op, keys] of Object.entries(c)) out[op] = { ...(out[op] ?? {}), ...keys };
+  }
+  return out;
 }
 
 /** The explicit Deny that keeps Rampart's roles and boundary out of its own reach. */

@@ -4,6 +4,7 @@ import { eventbridgeTargetHasDlq } from './eventbridge-target-has-dlq';
 import { iamNoAdminAccess } from './iam-no-admin-access';
 import { lambdaHasDlq } from './lambda-has-dlq';
 import { rdsEncrypted } from './rds-encrypted';
+import { s3BucketPublicAccessBlocked } from './s3-bucket-public-access-blocked';
 import { sgNoPublicIngress } from './sg-no-public-ingress';
 import { snsSubscriptionHasDlq } from './sns-subscription-has-dlq';
 import { sqsHasDlq } from './sqs-has-dlq';
@@ -18,4 +19,5 @@ export const policies: readonly AnyPolicy[] = [
   snsSubscriptionHasDlq,
   eventbridgeTargetHasDlq,
   iamNoAdminAccess,
+  s3BucketPublicAccessBlocked,
 ];

@@ -4,6 +4,7 @@ import { eventbridgeTargetAddDlq } from './eventbridge-target-add-dlq';
 import { iamRemoveAdminAccess } from './iam-remove-admin-access';
 import { lambdaAddFailureDestination } from './lambda-add-failure-destination';
 import { revokeIngress } from './revoke-ingress';
+import { s3BlockPublicAccess } from './s3-block-public-access';
 import { snsSubscriptionAddDlq } from './sns-subscription-add-dlq';
 import { sqsAddDlq } from './sqs-add-dlq';
 
@@ -16,4 +17,5 @@ export const remediators: readonly AnyRemediator[] = [
   eventbridgeTargetAddDlq,
   lambdaAddFailureDestination,
   iamRemoveAdminAccess,
+  s3BlockPublicAccess,
 ];

@@ -7,12 +7,25 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  */
 
 /**
+ * API operations whose IAM action has another name (AWS's Service Authorization Reference):
+ * the SDK names operations, IAM names permissions, and for these they differ.
+ */
+const ACTION_OF_OPERATION: Readonly<Record<string, string>> = {
+  's3:ListBuckets': 's3:ListAllMyBuckets',
+  's3:GetPublicAccessBlock': 's3:GetBucketPublicAccessBlock',
+  's3:PutPublicAccessBlock': 's3:PutBucketPublicAccessBlock',
+  's3:DeletePublicAccessBlock': 's3:PutBucketPublicAccessBlock',
+  's3:HeadBucket': 's3:ListBucket',
+};
+
+/**
  * `ec2` + `DescribeSecurityGroupRulesCommand` → `ec2:DescribeSecurityGroupRules`. The
  * service is the client's SigV4 signing name, which is the IAM service prefix (no table of
  * client names to keep in step).
  */
 export function iamActionName(service: string, commandName: string): string {
-  return `${service}:${commandName.replace(/Command$/, '')}`;
+  const operation = `${service}:${commandName.replace(/Command$/, '')}`;
+  return ACTION_OF_OPERATION[operation] ?? operation;
 }
 
 /** One unit of work (a record): its calls in flight, and the signal that ends it. */

@@ -209,9 +209,13 @@ function checkScope(scope: IamScope, fail: (message: string) => never): void {
   const arns = scope.arns('aws', '123456789012');
   if (arns.length === 0) fail(`IAM scope of ${scope.service} lists no ARN`);
   for (const arn of arns) {
-    if (!arn.startsWith(`arn:aws:${scope.service}:`) || !arn.includes(':123456789012:')) {
+    const inAccount = arn.includes(':123456789012:') || scope.accountConditionKey !== undefined;
+    if (!arn.startsWith(`arn:aws:${scope.service}:`) || !inAccount) {
       fail(`IAM scope ARN ${arn} is not an ARN of service ${scope.service} in the account`);
     }
+  }
+  if (scope.accountConditionKey && !scope.accountConditionKey.startsWith(`${scope.service}:`)) {
+    fail(`account condition key ${scope.accountConditionKey} is not a key of ${scope.service}`);
   }
   if (!scope.reason.trim()) fail(`IAM scope of ${scope.service} gives no reason`);
 }

@@ -57,6 +57,11 @@ export interface IamScope {
   /** IAM service prefix, e.g. `ec2` (the prefix of every action of the service). */
   service: string;
   arns(partition: string, account: string): string[];
+  /**
+   * For services whose ARNs name no account (S3 buckets): the condition key that holds the
+   * grant to the account's own resources (`s3:ResourceAccount`), granted as StringEquals.
+   */
+  accountConditionKey?: string;
   reason: string;
 }
 

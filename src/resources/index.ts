@@ -5,6 +5,7 @@ import { eventBridgeRuleType } from './eventbridge-rule';
 import { iamPrincipalType } from './iam-principal';
 import { lambdaFunctionType } from './lambda-function';
 import { rdsDatabaseType } from './rds-database';
+import { s3BucketType } from './s3-bucket';
 import { snsSubscriptionType } from './sns-subscription';
 import { sqsQueueType } from './sqs-queue';
 
@@ -18,4 +19,5 @@ export const resourceTypes: readonly AnyResourceType[] = [
   snsSubscriptionType,
   eventBridgeRuleType,
   iamPrincipalType,
+  s3BucketType,
 ];

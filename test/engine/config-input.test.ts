@@ -101,11 +101,11 @@ describe('AWS Config "Configuration Item Change" input', () => {
 
   it('skips a resource type no policy watches', async () => {
     const event = fixture('synthetic__ConfigItemChange-DynamoDBTable.json');
-    event.detail.configurationItem.resourceType = 'AWS::S3::Bucket';
+    event.detail.configurationItem.resourceType = 'AWS::EC2::Instance';
     expect(await rampart.evaluator.handleEvent(event)).toMatchObject({
       status: 'skipped',
       code: 'unwatched-resource-type',
-      reason: 'no policy watches AWS::S3::Bucket',
+      reason: 'no policy watches AWS::EC2::Instance',
     });
   });
 

@@ -171,6 +171,7 @@ const CONFIG_TYPES_OF_THE_PACK = [
   'AWS::Lambda::Function',
   'AWS::RDS::DBCluster',
   'AWS::RDS::DBInstance',
+  'AWS::S3::Bucket',
   'AWS::SQS::Queue',
 ];
 const watchedTypes = CONFIG_TYPES_OF_THE_PACK;
@@ -276,7 +277,7 @@ function fixtureCases(): Case[] {
     ...watchedTypes,
     'AWS::RDS::Database',
     'AWS::IAM::Principal',
-    'AWS::S3::Bucket',
+    'AWS::EC2::Instance',
   ]) {
     const expected = watchedTypes.includes(resourceType) ? 'delivered' : 'not delivered';
     cases.push({
@@ -432,6 +433,7 @@ describe('the generated patterns on a real matcher (moto EventBridge → SQS)', 
       'not delivered',
     );
     expect(byName.get('panther__RunInstances__1.json')).toBe('not delivered');
-    expect(byName.get('custodian__CreateBucket-EventBridgeEnvelope__1.json')).toBe('not delivered');
+    // S3 is watched since s3-bucket-public-access-blocked: the real CreateBucket reaches us.
+    expect(byName.get('custodian__CreateBucket-EventBridgeEnvelope__1.json')).toBe('delivered');
   });
 });

@@ -63,6 +63,12 @@ describe('CloudTrail locators of the policy pack', () => {
     ]);
   });
 
+  it('S3: the bucket named in the request (the real CreateBucket sample)', () => {
+    expect(locate(sample('custodian__CreateBucket-EventBridgeEnvelope__1.json'))).toEqual([
+      'cwe-test',
+    ]);
+  });
+
   it('EventBridge: name on the default bus, bus/name on a bus named by ARN', () => {
     expect(locate(synthetic('PutTargets'))).toEqual(['nightly-export']);
     expect(locate(synthetic('PutTargets-CustomBusArn'))).toEqual(['orders/order-created']);

@@ -21,6 +21,7 @@ const MISSING: Record<string, Omit<ResourceLocator, 'type' | 'account' | 'region
     { id: `arn:aws:sns:${REGION}:${ACCOUNT}:no-such-topic:0b7c2e15-4d3a-4f8e-9a61-5c2d7e8f9a10` },
   ],
   'AWS::Events::Rule': [{ id: 'no-such-rule', name: 'no-such-rule' }],
+  'AWS::S3::Bucket': [{ id: 'no-such-bucket-rampart' }],
   'AWS::IAM::Principal': [
     { id: 'role/no-such-role' },
     { id: 'user/no-such-user' },

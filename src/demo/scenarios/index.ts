@@ -1,6 +1,7 @@
 import type { DemoScenario } from '../scenario';
 import { eventBridgeRuleScenario } from './eventbridge-rule';
 import { lambdaFunctionScenario } from './lambda-function';
+import { s3BucketScenario } from './s3-bucket';
 import { securityGroupScenario } from './security-group';
 import { snsSubscriptionScenario } from './sns-subscription';
 import { sqsQueueScenario } from './sqs-queue';
@@ -12,6 +13,7 @@ export const demoScenarios: readonly DemoScenario[] = [
   snsSubscriptionScenario,
   eventBridgeRuleScenario,
   lambdaFunctionScenario,
+  s3BucketScenario,
 ];
 
 /**
