@@ -8,6 +8,7 @@ import type { Catalog } from '../engine/catalog';
 import type { AnyPolicy } from '../engine/definitions';
 import { MODES } from '../domain';
 import { configKeys } from './config-keys';
+import { sweepReadActions } from '../sweep/actions';
 
 /**
  * The parts of README.md, docs/configuration.md and rampart.config.example.yaml that the
@@ -18,6 +19,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const README = resolve(ROOT, 'README.md');
 export const CONFIGURATION_DOC = resolve(ROOT, 'docs/configuration.md');
 export const EXAMPLE_CONFIG = resolve(ROOT, 'rampart.config.example.yaml');
+export const SWEEP_DOC = resolve(ROOT, 'docs/sweep.md');
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -158,6 +160,10 @@ const MARKERS = {
     '<!-- end of generated policy table -->',
   ],
   examplePolicies: ['# generated: policies (npm run docs)', '# end of generated policies'],
+  sweepActions: [
+    '<!-- generated: sweep read actions (npm run docs) -->',
+    '<!-- end of generated sweep read actions -->',
+  ],
 } as const;
 
 /** `text` with what lies between a pair of marker lines replaced by `body`. */
@@ -178,6 +184,12 @@ export function renderReadme(text: string, catalog: Catalog): string {
   return withSection(text, MARKERS.readmePolicies, renderPolicyTable(catalog));
 }
 
+/** docs/sweep.md's list of the sweep's read actions, from the registry. */
+export function renderSweepDoc(text: string, catalog: Catalog): string {
+  const actions = sweepReadActions(catalog).sort();
+  return withSection(text, MARKERS.sweepActions, `${actions.map((a) => `\`${a}\``).join(', ')}`);
+}
+
 export function renderExampleConfig(text: string, catalog: Catalog): string {
   return withSection(text, MARKERS.examplePolicies, renderExamplePolicies(catalog));
 }
@@ -187,5 +199,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   writeFileSync(README, renderReadme(readFileSync(README, 'utf8'), catalog));
   writeFileSync(CONFIGURATION_DOC, renderConfigurationDoc(catalog));
   writeFileSync(EXAMPLE_CONFIG, renderExampleConfig(readFileSync(EXAMPLE_CONFIG, 'utf8'), catalog));
+  writeFileSync(SWEEP_DOC, renderSweepDoc(readFileSync(SWEEP_DOC, 'utf8'), catalog));
   process.stdout.write(`wrote ${README}, ${CONFIGURATION_DOC}, ${EXAMPLE_CONFIG}\n`);
 }

@@ -11,6 +11,8 @@ import {
   renderExampleConfig,
   renderPolicyTable,
   renderReadme,
+  renderSweepDoc,
+  SWEEP_DOC,
 } from '../../src/docs/generate-reference';
 
 const catalog = defaultCatalog();
@@ -50,5 +52,11 @@ describe('generated reference (run `npm run docs` after changing a policy or the
     const example = readFileSync(EXAMPLE_CONFIG, 'utf8');
     expect(example).toBe(await asWritten(EXAMPLE_CONFIG, renderExampleConfig(example, catalog)));
     for (const policy of catalog.policies.values()) expect(example).toContain(`  ${policy.id}:\n`);
+  });
+
+  it("docs/sweep.md's read actions are the registry's", async () => {
+    const doc = readFileSync(SWEEP_DOC, 'utf8');
+    expect(doc).toBe(await asWritten(SWEEP_DOC, renderSweepDoc(doc, catalog)));
+    expect(doc).toContain('`s3:ListAllMyBuckets`');
   });
 });
