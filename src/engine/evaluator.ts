@@ -450,17 +450,20 @@ export class Evaluator {
       decisions: [],
       outcomes: [],
     };
+    // Reporters (Slack, SNS, history) never hold up the next policy's decision; report()
+    // never throws (a failing reporter is audited), and all are awaited before returning.
+    const reports: Promise<void>[] = [];
     for (const policy of policies) {
       const evaluation = this.evaluate(policy, snapshot);
       result.evaluations.push(evaluation);
       if (evaluation.status === 'error') {
         this.deps.audit.evaluationError(trigger, snapshot.ref, policy.id, evaluation.error);
-        await this.report({ trigger, resource: snapshot.ref, evaluation });
+        reports.push(this.report({ trigger, resource: snapshot.ref, evaluation }));
         continue;
       }
       if (evaluation.status === 'not-applicable') {
         // Nothing to decide or change; AWS Config can still show NOT_APPLICABLE.
-        await this.report({ trigger, resource: snapshot.ref, evaluation });
+        reports.push(this.report({ trigger, resource: snapshot.ref, evaluation }));
         continue;
       }
       if (evaluation.status === 'compliant') {
@@ -472,7 +475,7 @@ export class Evaluator {
         };
         result.outcomes.push(outcome);
         this.deps.audit.outcome(trigger, snapshot.ref, outcome);
-        await this.report({ trigger, resource: snapshot.ref, evaluation, outcome });
+        reports.push(this.report({ trigger, resource: snapshot.ref, evaluation, outcome }));
         continue;
       }
       let decision: Decision;
@@ -503,7 +506,7 @@ export class Evaluator {
         };
         result.outcomes.push(outcome);
         this.deps.audit.outcome(trigger, snapshot.ref, outcome);
-        await this.report({ trigger, resource: snapshot.ref, evaluation, outcome });
+        reports.push(this.report({ trigger, resource: snapshot.ref, evaluation, outcome }));
         continue;
       }
       result.decisions.push(decision);
@@ -512,8 +515,9 @@ export class Evaluator {
       result.outcomes.push(outcome);
       this.deps.audit.outcome(trigger, snapshot.ref, outcome);
       if (options.reportChangesOnly && !CHANGE_OUTCOMES.has(outcome.status)) continue;
-      await this.report({ trigger, resource: snapshot.ref, evaluation, decision, outcome });
+      reports.push(this.report({ trigger, resource: snapshot.ref, evaluation, decision, outcome }));
     }
+    await Promise.all(reports);
     return result;
   }
 

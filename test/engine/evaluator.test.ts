@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { AuditLog, createLogger, type AuditRecord } from '../../src/audit';
 import { AwsClients } from '../../src/aws/clients';
@@ -354,6 +354,37 @@ describe('Evaluator', () => {
         widgetEvent({ recipientAccountId: undefined, userIdentity: { type: 'IAMUser' } }),
       ),
     ).rejects.toThrow(MalformedEventError);
+  });
+
+  it('a slow reporter holds up no other policy of the resource', async () => {
+    const world = widgetWorld({ open: true });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const order: string[] = [];
+    const { evaluator } = evaluatorFor(world, {}, [
+      {
+        name: 'slow-slack',
+        report: async (c) => {
+          order.push(`report started ${c.evaluation.policyId}`);
+          await gate;
+          order.push(`report done ${c.evaluation.policyId}`);
+        },
+      },
+    ]);
+    const handled = evaluator.handleEvent(widgetEvent());
+    // While the first policy's report still waits, the other two policies were judged and
+    // reported too (awaited one by one, the first report would hold up the rest).
+    await vi.waitFor(
+      () => expect(order.filter((o) => o.startsWith('report started'))).toHaveLength(3),
+      { timeout: 2000 },
+    );
+    expect(world.writes).toEqual(['w-1']);
+    expect(order.some((o) => o.startsWith('report done'))).toBe(false);
+    release();
+    const result = await handled;
+    expect(result.status).toBe('handled');
+    // ...and every report finished before handleEvent returned.
+    expect(order.filter((o) => o.startsWith('report done'))).toHaveLength(3);
   });
 
   it('hands every result to reporters; a failing reporter is audited and changes no outcome', async () => {
