@@ -28,6 +28,9 @@ export function deadLetterRole(
   queue: SqsQueueSnapshot,
   params: SqsHasDlqParameters,
 ): string | undefined {
+  if (queue.failuresOf?.length) {
+    return `receives the failures of ${queue.failuresOf.length} resource(s)`;
+  }
   if (queue.deadLetterSourceQueueUrls?.length) {
     return `dead-letter queue of ${queue.deadLetterSourceQueueUrls.length} queue(s)`;
   }
@@ -41,7 +44,7 @@ export const sqsHasDlq = definePolicy<SqsQueueSnapshot, SqsHasDlqParameters>({
   id: 'sqs-has-dlq',
   title: 'SQS queues have a dead-letter queue',
   description:
-    'A queue without a RedrivePolicy violates, unless it is itself a dead-letter queue (some queue redrives to it, it carries the rampart:dead-letter-queue tag, or its name ends in a dead-letter suffix).',
+    'A queue without a RedrivePolicy violates, unless it is itself a dead-letter queue (then not applicable): another resource sends it its failures (a Lambda DLQ or on-failure destination, an SNS subscription redrive or an EventBridge target DLQ, as the sweep sees them), some queue redrives to it, it carries the rampart:dead-letter-queue tag, or its name ends in a dead-letter suffix.',
   rationale:
     'A message that can never be processed is received again and again until its retention ends, blocking FIFO groups and hiding the failure; a dead-letter queue sets it aside for inspection.',
   severity: 'medium',

@@ -16,6 +16,12 @@ import type { ResolvedTemplate, TemplateSubject } from '../cloudformation/resolv
 export interface Snapshot {
   type: string;
   ref: ResourceRef;
+  /**
+   * Resources that send their failures here (a Lambda DLQ or on-failure destination, an SNS
+   * redrive, an EventBridge target DLQ), when the input knew: set by the sweep from the
+   * types it lists, never by a collector.
+   */
+  failuresOf?: string[];
 }
 
 /** Where the sweep lists resources, and the limits it lists them within. */
@@ -111,6 +117,13 @@ export interface ResourceTypeDefinition<S extends Snapshot = Snapshot> {
   fromTemplate?(template: ResolvedTemplate): TemplateSubject<S>[];
   /** Lists every resource of the type in an account and region (the periodic sweep). */
   enumerate?: ResourceEnumerator<S>;
+  /**
+   * Where this resource sends what it fails to deliver or process (queue ARNs): the sweep
+   * tells those resources (`failuresOf`), so a dead-letter queue is known by its role.
+   */
+  failureDestinations?(snapshot: S): string[];
+  /** Its snapshots can be such a destination: the sweep judges them once the senders are listed. */
+  receivesFailures?: boolean;
 }
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;

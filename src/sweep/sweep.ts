@@ -173,6 +173,7 @@ export class Sweeper {
       work.push(run.sweepAggregator(source, viaAggregator));
     }
     await Promise.all(work);
+    run.judgeDeferred();
     await run.settled();
 
     const finished = this.now();
@@ -280,6 +281,10 @@ class SweepRun {
   private readonly acting: Promise<void>[] = [];
   private resources = 0;
   private evaluations = 0;
+  /** Failure destination ARN → the resources that send their failures there. */
+  private readonly failureSenders = new Map<string, Set<string>>();
+  private readonly deferred: { snapshot: Snapshot; policies: readonly AnyPolicy[] }[] = [];
+  private sendersListed = false;
 
   constructor(
     private readonly deps: SweeperDeps,
@@ -334,6 +339,30 @@ class SweepRun {
 
   /** Pure evaluation of every policy; violations go on to the evaluator's decide/act path. */
   judge(snapshot: Snapshot, policies: readonly AnyPolicy[]): void {
+    const type = this.deps.catalog.resourceTypes.get(snapshot.type);
+    for (const destination of type?.failureDestinations?.(snapshot) ?? []) {
+      const senders = this.failureSenders.get(destination) ?? new Set<string>();
+      senders.add(snapshot.ref.arn);
+      this.failureSenders.set(destination, senders);
+    }
+    // A possible destination waits until every sender is listed: its role is known then.
+    if (type?.receivesFailures && !this.sendersListed) {
+      this.deferred.push({ snapshot, policies });
+      return;
+    }
+    const senders = this.failureSenders.get(snapshot.ref.arn);
+    if (senders) snapshot = { ...snapshot, failuresOf: [...senders].sort() };
+    this.judgeNow(snapshot, policies);
+  }
+
+  /** Once every listing is done: judges the snapshots that waited for their senders. */
+  judgeDeferred(): void {
+    this.sendersListed = true;
+    const waiting = this.deferred.splice(0);
+    for (const { snapshot, policies } of waiting) this.judge(snapshot, policies);
+  }
+
+  private judgeNow(snapshot: Snapshot, policies: readonly AnyPolicy[]): void {
     this.resources++;
     const { account } = snapshot.ref;
     for (const policy of policies) {

@@ -3,7 +3,10 @@ import {
   SelectAggregateResourceConfigCommand,
 } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +27,7 @@ import { findingKey } from '../../src/sweep/model';
 import { DRIFT_LABEL, Sweeper } from '../../src/sweep/sweep';
 import { OPEN_22, PRIVATE_5432, seedSecurityGroup } from '../support/ec2';
 import { RecordingClients } from '../support/recording-clients';
+import { createFunctionWithRole } from '../../src/local/lambda-function';
 
 const catalog = defaultCatalog();
 const ACCOUNT = '123456789012';
@@ -150,6 +154,71 @@ describe("a sweep's revert has its own measure, never a time to revert (moto)", 
       Date.parse(second.summary.startedAt) - Date.parse(first.summary.startedAt),
     );
     expect(record!.openAtMostMs).toBeLessThanOrEqual(after - Date.parse(first.summary.startedAt));
+  });
+});
+
+describe('dead-letter queues known by their role, whatever their name (moto)', () => {
+  const REGION = 'me-central-1';
+  let clients: AwsClients;
+
+  beforeAll(() => {
+    clients = new AwsClients();
+  });
+  afterAll(() => clients.destroy());
+
+  it("a queue that receives a function's or a subscription's failures is not applicable; a plain one violates", async () => {
+    const sqs = new SQSClient({ region: REGION });
+    const lambda = new LambdaClient({ region: REGION });
+    const iam = new IAMClient({ region: REGION });
+    const sns = new SNSClient({ region: REGION });
+    try {
+      const arnOf = async (name: string) => {
+        const url = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+        return (
+          await sqs.send(
+            new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+          )
+        ).Attributes!.QueueArn!;
+      };
+      const reportsFailures = await arnOf('reports-failures');
+      const alertsParked = await arnOf('alerts-parked');
+      await arnOf('plain-work');
+      await createFunctionWithRole(iam, lambda, 'role-reports');
+      await lambda.send(
+        new PutFunctionEventInvokeConfigCommand({
+          FunctionName: 'role-reports',
+          DestinationConfig: { OnFailure: { Destination: reportsFailures } },
+        }),
+      );
+      const topic = (await sns.send(new CreateTopicCommand({ Name: 'role-alerts' }))).TopicArn!;
+      await sns.send(
+        new SubscribeCommand({
+          TopicArn: topic,
+          Protocol: 'sqs',
+          Endpoint: await arnOf('alerts-consumer'),
+          Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: alertsParked }) },
+        }),
+      );
+      const config = configWith(
+        {
+          'sqs-has-dlq': 'notify',
+          'lambda-has-dlq': 'notify',
+          'sns-subscription-has-dlq': 'notify',
+        },
+        { sweep: { regions: [REGION] } },
+      );
+      const rampart = createRampart({ config, clients, reporters: [] });
+      const { findings, summary } = await new Sweeper(rampart).run({ remediate: false });
+      const queueFindings = findings
+        .filter((f) => f.policy === 'sqs-has-dlq')
+        .map((f) => f.resourceId.split('/').pop())
+        .sort();
+      expect(queueFindings).toEqual(['alerts-consumer', 'plain-work']);
+      const sqsRow = summary.byPolicyAccount.find((r) => r.policy === 'sqs-has-dlq')!;
+      expect(sqsRow).toMatchObject({ resources: 4, notApplicable: 2, violations: 2 });
+    } finally {
+      for (const c of [sqs, lambda, iam, sns]) c.destroy();
+    }
   });
 });
 

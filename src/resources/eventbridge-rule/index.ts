@@ -135,5 +135,7 @@ export const eventBridgeRuleType = defineResourceType<EventBridgeRuleSnapshot>({
     readRule(clients, locator, busOf(locator.id!), locator.name ?? locator.id!.split('/').pop()!),
   fromConfigItem,
   fromTemplate: eventBridgeRulesFromTemplate,
+  failureDestinations: (s) =>
+    s.targets.map((t) => t.DeadLetterConfig?.Arn).filter((a): a is string => !!a),
   enumerate: eventBridgeRuleEnumerator,
 });

@@ -134,5 +134,9 @@ export const lambdaFunctionType = defineResourceType<LambdaFunctionSnapshot>({
   // so judging from it would call every destination-only function non-compliant. A Config
   // change for a function is evaluated from a fresh read instead.
   fromTemplate: lambdaFunctionsFromTemplate,
+  failureDestinations: (s) =>
+    [s.deadLetterTargetArn, s.eventInvokeConfig?.onFailure].filter(
+      (a): a is string => typeof a === 'string' && a.startsWith('arn:'),
+    ),
   enumerate: lambdaFunctionEnumerator,
 });

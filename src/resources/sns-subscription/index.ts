@@ -95,5 +95,6 @@ export const snsSubscriptionType = defineResourceType<SnsSubscriptionSnapshot>({
   collect: (clients, locator) => readSubscription(clients, locator, locator.id!),
   // No fromConfigItem: AWS Config does not record SNS subscriptions as their own items.
   fromTemplate: snsSubscriptionsFromTemplate,
+  failureDestinations: (s) => (s.deadLetterTargetArn ? [s.deadLetterTargetArn] : []),
   enumerate: snsSubscriptionEnumerator,
 });

@@ -154,5 +154,6 @@ export const sqsQueueType = defineResourceType<SqsQueueSnapshot>({
     readQueue(clients, locator, locator.name ?? queueNameOfUrl(locator.id!)),
   fromConfigItem,
   fromTemplate: sqsQueuesFromTemplate,
+  receivesFailures: true,
   enumerate: sqsQueueEnumerator,
 });
