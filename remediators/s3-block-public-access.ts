@@ -37,6 +37,8 @@ export const s3BlockPublicAccess = defineRemediator<S3BucketSnapshot>({
       await clients.get(S3Client, snapshot.ref).send(
         new PutPublicAccessBlockCommand({
           Bucket: snapshot.bucketName,
+          // Never another account's bucket of the same name: S3 refuses it (403).
+          ExpectedBucketOwner: snapshot.ref.account,
           PublicAccessBlockConfiguration: {
             BlockPublicAcls: true,
             IgnorePublicAcls: true,

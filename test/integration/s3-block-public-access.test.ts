@@ -94,6 +94,33 @@ describe('S3 buckets block public access (moto)', () => {
     expect(clients.writes()).toEqual([]);
   });
 
+  it('attack: every read and write names the expected owner, so a same-named bucket of another account is refused by S3', async () => {
+    const bucket = await createBucket(`${P}owned`);
+    await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
+    const owners: [string, unknown][] = [];
+    const record =
+      (name: string) =>
+      async (
+        input: Record<string, unknown>,
+        moto: (() => Promise<Record<string, unknown>>) | undefined,
+      ) => {
+        owners.push([name, input.ExpectedBucketOwner]);
+        return moto!();
+      };
+    answerCommands(clients.get(S3Client, { region: REGION, account: '123456789012' }), {
+      GetPublicAccessBlockCommand: record('get'),
+      PutPublicAccessBlockCommand: record('put'),
+    });
+    const result = await rampart.evaluator.handleEvent(
+      event('DeleteBucketPublicAccessBlock', bucket),
+    );
+    expect(result.status === 'handled' && result.resources[0]!.outcomes[0]!.status).toBe(
+      'reverted',
+    );
+    expect(new Set(owners.map(([name]) => name))).toEqual(new Set(['get', 'put']));
+    expect(owners.every(([, owner]) => owner === '123456789012')).toBe(true);
+  });
+
   it('a bucket that does not exist is not-found', async () => {
     const result = await rampart.evaluator.handleEvent(event('CreateBucket', `${P}never-made`));
     expect(result.status === 'handled' && result.resources[0]!.status).toBe('not-found');

@@ -3,7 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { deploymentInputFromText } from '../../infra/config';
 import { InfraError } from '../../infra/errors';
-import { evaluatorGrants } from '../../infra/permissions';
+import { evaluatorActions, evaluatorGrants } from '../../infra/permissions';
+import { parseConfig } from '../../src/config';
 import { buildRampart } from '../../infra/rampart-app';
 import { defaultCatalog } from '../../src/catalog';
 
@@ -237,6 +238,18 @@ describe('write scopes', () => {
         { partition: 'aws', account: '123456789012' },
       ),
     ).toThrow(/cloudtrail:StartLogging\) have no resource scope/);
+  });
+
+  it('attack: a write on ARNs that name no account (S3 buckets) is held to the account by condition', () => {
+    const actions = evaluatorActions(catalog, parseConfig({}, catalog));
+    const grants = evaluatorGrants(actions, { partition: 'aws', account: '111122223333' });
+    const accountless = grants.filter(
+      (g) => g.effect !== 'Deny' && g.resources.some((r) => /^arn:aws:[a-z0-9-]+:[^:]*::/.test(r)),
+    );
+    // IAM's own ARNs name the account after the empty region; S3's name neither.
+    const s3 = accountless.filter((g) => g.resources.some((r) => r.startsWith('arn:aws:s3:::')));
+    expect(s3.map((g) => g.actions)).toEqual([['s3:PutBucketPublicAccessBlock']]);
+    expect(s3[0]!.conditions).toEqual({ StringEquals: { 's3:ResourceAccount': '111122223333' } });
   });
 
   it('every shipped remediator writes only services with a declared scope', () => {

@@ -37,7 +37,10 @@ export async function readBucket(
   try {
     const out = await clients
       .get(S3Client, scope)
-      .send(new GetPublicAccessBlockCommand({ Bucket: bucketName }));
+      // Bucket names are global: S3 refuses the call unless the bucket is this account's.
+      .send(
+        new GetPublicAccessBlockCommand({ Bucket: bucketName, ExpectedBucketOwner: scope.account }),
+      );
     config = out.PublicAccessBlockConfiguration;
   } catch (error) {
     if (isAwsError(error, 'NoSuchBucket')) return undefined;
