@@ -91,6 +91,11 @@ export interface HandleOptions {
    */
   reportChangesOnly?: boolean;
   /**
+   * Evaluations already made on this very snapshot (the sweep judged it before acting):
+   * used as they are, so a policy judges one snapshot once.
+   */
+  evaluated?: ReadonlyMap<string, Evaluation>;
+  /**
    * Accept a bare CloudTrail record (no EventBridge envelope, so no `source` to check): only
    * for local input a user hands the CLI (`rampart handle`, `rampart simulate`). The Lambda
    * never sets it, so a bare record invoked directly or queued is refused.
@@ -454,7 +459,7 @@ export class Evaluator {
     // never throws (a failing reporter is audited), and all are awaited before returning.
     const reports: Promise<void>[] = [];
     for (const policy of policies) {
-      const evaluation = this.evaluate(policy, snapshot);
+      const evaluation = options.evaluated?.get(policy.id) ?? this.evaluate(policy, snapshot);
       result.evaluations.push(evaluation);
       if (evaluation.status === 'error') {
         this.deps.audit.evaluationError(trigger, snapshot.ref, policy.id, evaluation.error);

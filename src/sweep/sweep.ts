@@ -401,6 +401,7 @@ class SweepRun {
         dryRun: !this.options.remediate,
         // Open at the previous sweep (or reported by an event): no new notice unless it changes.
         reportChangesOnly: this.known.has(key),
+        evaluated: new Map([[policy.id, evaluation]]),
       });
     } catch (error) {
       result = {

@@ -390,6 +390,54 @@ describe('docs/sweep.md', () => {
   });
 });
 
+describe('the sweep judges each snapshot once per policy', () => {
+  it('a violation found by the sweep is not evaluated again when it is acted on', async () => {
+    const sg = catalog.resourceTypes.get('AWS::EC2::SecurityGroup')!;
+    let evaluations = 0;
+    const counting = definePolicy({
+      id: 'counted-policy',
+      title: 'every group violates',
+      description: 'counts its evaluations',
+      rationale: 'a sweep judges a snapshot once',
+      severity: 'low',
+      pillar: 'security',
+      resourceType: sg.type,
+      triggers: [],
+      defaultMode: 'notify',
+      parameters: z.strictObject({}),
+      evaluate() {
+        evaluations++;
+        return {
+          compliant: false,
+          finding: { message: 'counted', elements: [{ kind: 'group', description: 'all' }] },
+        };
+      },
+    });
+    const countingCatalog = new Catalog({
+      resourceTypes: [sg],
+      policies: [counting],
+      remediators: [],
+    });
+    const config = parseConfig(
+      { compliance: { sweep: { regions: ['me-south-1'] } } },
+      countingCatalog,
+    );
+    const clients = new AwsClients();
+    const evaluator = new Evaluator({
+      catalog: countingCatalog,
+      config,
+      clients,
+      audit: new AuditLog(createLogger({ stream: new PassThrough() })),
+    });
+    const report = await new Sweeper({ catalog: countingCatalog, config, clients, evaluator }).run({
+      remediate: false,
+    });
+    clients.destroy();
+    expect(report.summary.violations).toBeGreaterThan(0);
+    expect(evaluations).toBe(report.summary.resources);
+  });
+});
+
 describe('an evaluation that throws', () => {
   it('is a failed finding, never compliant', async () => {
     const sg = catalog.resourceTypes.get('AWS::EC2::SecurityGroup')!;
