@@ -2,7 +2,12 @@ import type { RampartConfig } from '../src/config';
 import type { Mode } from '../src/domain';
 import type { Catalog } from '../src/engine/catalog';
 import { CONFIG_INPUT_READ_ACTIONS } from '../src/engine/config-input';
-import type { AnyPolicy, IamCondition, IamScope } from '../src/engine/definitions';
+import {
+  IAM_ACTION_PATTERN,
+  type AnyPolicy,
+  type IamCondition,
+  type IamScope,
+} from '../src/engine/definitions';
 import { AGGREGATOR_READ_ACTIONS } from '../src/sweep/aggregator';
 
 /**
@@ -38,12 +43,10 @@ export interface EvaluatorActions {
   scopes: Record<string, IamScope>;
 }
 
-const ACTION = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
-
 function checked(actions: Iterable<string>): string[] {
   const list = [...new Set(actions)].sort();
   for (const action of list) {
-    if (!ACTION.test(action)) {
+    if (!IAM_ACTION_PATTERN.test(action)) {
       throw new PermissionError(
         `IAM action ${JSON.stringify(action)} is not service:Action (wildcards are not granted)`,
         action,

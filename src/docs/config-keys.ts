@@ -14,8 +14,10 @@ export interface ConfigKey {
   allowed?: string;
 }
 
-interface JsonSchema {
+/** The parts of zod's JSON Schema output the docs read. */
+export interface JsonSchema {
   type?: string | string[];
+  default?: unknown;
   items?: JsonSchema;
   enum?: unknown[];
   const?: unknown;
@@ -29,6 +31,10 @@ interface JsonSchema {
   additionalProperties?: JsonSchema | boolean;
 }
 
+/** A value for a Markdown table cell. */
+export const markdownCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** A schema's type as the docs print it: `integer`, `string[]`, `"a" | "b"`, `(x or y)[]`. */
 export function typeOf(s: JsonSchema): string {
   if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(' | ');

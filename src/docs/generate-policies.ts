@@ -5,33 +5,14 @@ import * as z from 'zod';
 import { defaultCatalog } from '../catalog';
 import type { Catalog } from '../engine/catalog';
 import type { AnyPolicy } from '../engine/definitions';
+import { markdownCell, typeOf, type JsonSchema } from './config-keys';
 
 export const POLICIES_DOC = resolve(
   dirname(fileURLToPath(import.meta.url)),
   '../../docs/policies.md',
 );
 
-interface JsonSchema {
-  type?: string | string[];
-  items?: JsonSchema;
-  enum?: unknown[];
-  anyOf?: JsonSchema[];
-  default?: unknown;
-  description?: string;
-  properties?: Record<string, JsonSchema>;
-}
-
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
-function typeOf(s: JsonSchema): string {
-  if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
-  if (s.anyOf) return s.anyOf.map(typeOf).join(' or ');
-  if (s.type === 'array') {
-    const item = s.items ? typeOf(s.items) : 'any';
-    return item.includes(' ') ? `(${item})[]` : `${item}[]`;
-  }
-  return Array.isArray(s.type) ? s.type.join(' or ') : (s.type ?? 'any');
-}
+const cell = markdownCell;
 
 function parameterRows(policy: AnyPolicy): string[] {
   const schema = z.toJSONSchema(policy.parameters, {

@@ -7,7 +7,7 @@ import { ConfigError, parseConfig } from '../config';
 import type { Catalog } from '../engine/catalog';
 import type { AnyPolicy } from '../engine/definitions';
 import { MODES } from '../domain';
-import { configKeys } from './config-keys';
+import { configKeys, markdownCell } from './config-keys';
 import { sweepReadActions } from '../sweep/actions';
 
 /**
@@ -21,7 +21,7 @@ export const CONFIGURATION_DOC = resolve(ROOT, 'docs/configuration.md');
 export const EXAMPLE_CONFIG = resolve(ROOT, 'rampart.config.example.yaml');
 export const SWEEP_DOC = resolve(ROOT, 'docs/sweep.md');
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = markdownCell;
 
 function valueAt(root: unknown, path: string): unknown {
   let v = root;

@@ -32,16 +32,11 @@ function attributedIterable<T>(piece: string, make: () => AsyncIterable<T>): Asy
 
 export function attributedType(type: AnyResourceType): AnyResourceType {
   const reads = pieceName.reads(type.type);
-  const enumerate = type.enumerate;
+  const { enumerate, readTags } = type;
   return {
     ...type,
     collect: (clients, locator) => actingAs(reads, () => type.collect(clients, locator)),
-    ...(type.readTags
-      ? {
-          readTags: (clients: Parameters<NonNullable<AnyResourceType['readTags']>>[0], s: never) =>
-            actingAs(reads, () => type.readTags!(clients, s)),
-        }
-      : {}),
+    ...(readTags ? { readTags: attributedReadTags(reads, readTags) } : {}),
     ...(enumerate
       ? {
           enumerate: {
@@ -54,6 +49,13 @@ export function attributedType(type: AnyResourceType): AnyResourceType {
         }
       : {}),
   };
+}
+
+function attributedReadTags(
+  piece: string,
+  readTags: NonNullable<AnyResourceType['readTags']>,
+): NonNullable<AnyResourceType['readTags']> {
+  return (clients, snapshot) => actingAs(piece, () => readTags(clients, snapshot));
 }
 
 export function attributedRemediator(remediator: AnyRemediator): AnyRemediator {

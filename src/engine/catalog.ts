@@ -1,5 +1,11 @@
 import { attributedRemediator, attributedType } from './attribution';
-import type { AnyPolicy, AnyRemediator, AnyResourceType, IamScope } from './definitions';
+import {
+  IAM_ACTION_PATTERN,
+  type AnyPolicy,
+  type AnyRemediator,
+  type AnyResourceType,
+  type IamScope,
+} from './definitions';
 
 export class CatalogError extends Error {
   override readonly name = 'CatalogError';
@@ -101,7 +107,7 @@ export class Catalog {
         );
       }
       const all = [...remediator.iamActions.read, ...remediator.iamActions.write];
-      const bad = all.find((a) => a.includes('*') || !/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(a));
+      const bad = all.find((a) => a.includes('*') || !IAM_ACTION_PATTERN.test(a));
       if (bad) {
         throw new CatalogError(
           `remediator ${remediator.id} declares IAM action ${JSON.stringify(bad)}: actions must be service:Action, no wildcards`,

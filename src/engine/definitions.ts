@@ -55,6 +55,9 @@ export type CloudTrailLocator = (
   where: { account: string; region: string },
 ) => ResourceLocator[];
 
+/** `service:Action`, no wildcard: the only form an IAM action is declared or granted in. */
+export const IAM_ACTION_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
+
 /**
  * Where writes of one IAM service may act in one account: the ARN patterns of the resources
  * (names wildcarded, since targets are found at run time), with the reason cdk-nag is told.
