@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   sweep: () => import('./sweep'),
   bundle: () => import('./bundle'),
   check: () => import('./check'),
+  cli: () => import('./cli'),
 };
 
 async function main(): Promise<void> {

@@ -1,6 +1,15 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx rampart` works right after `npm ci`.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli/index.ts');
+// The compiled CLI (infra/build-cli.ts): `npm ci` builds it through `prepare`.
+try {
+  await import('../dist/cli/index.js');
+} catch (error) {
+  if (
+    error?.code === 'ERR_MODULE_NOT_FOUND' &&
+    String(error.message).includes('dist/cli/index.js')
+  ) {
+    process.stderr.write("rampart: the CLI is not built; run 'npm run build' (npm ci does it)\n");
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
+}

@@ -43,7 +43,9 @@ export function buildRampart(app: App, catalog: Catalog, input: DeploymentInput)
   // Rampart's own policies in Rampart's own templates.
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app, { verbose: true }),
-    new RampartChecks({ config }),
+    new RampartChecks({
+      configDocument: JSON.parse(input.runtimeConfigJson) as Record<string, unknown>,
+    }),
   );
   return { central, memberRole, memberEvents };
 }

@@ -7,12 +7,22 @@ import type {
 } from 'aws-cdk-lib';
 import { defaultCatalog } from '../catalog';
 import { parseTemplate } from '../cloudformation/template';
-import { loadConfig, type RampartConfig } from '../config';
+import { loadConfig, parseConfig, type RampartConfig } from '../config';
 import { checkTemplates, SUPPRESSION_RULE } from './index';
 
+/**
+ * This module is the package's `rampart/cdk` entry (infra/build-package.ts compiles it and
+ * its declarations, test/check/cdk-package.test.ts consumes it from the packed tarball): its
+ * exported types may name aws-cdk-lib's and nothing of Rampart's internals.
+ */
 export interface RampartChecksOptions {
-  /** Configuration to judge with; else the usual lookup (rampart.config.yaml, ...). */
-  config?: RampartConfig;
+  /**
+   * The configuration to judge with, as a document (what rampart.config.yaml holds, parsed),
+   * validated like the file. Without it (and `configPath`), the usual lookup: RAMPART_CONFIG,
+   * else rampart.config.yaml in the working directory, else the defaults.
+   */
+  configDocument?: Readonly<Record<string, unknown>>;
+  /** A configuration file (YAML or JSON) to judge with. */
   configPath?: string;
   /** Also fail synthesis when a resource cannot be judged from the template. */
   failOnUnknown?: boolean;
@@ -36,7 +46,9 @@ export class RampartChecks implements IPolicyValidationPlugin {
   private readonly config: RampartConfig;
 
   constructor(private readonly options: RampartChecksOptions = {}) {
-    this.config = options.config ?? loadConfig(this.catalog, options.configPath);
+    this.config = options.configDocument
+      ? parseConfig(options.configDocument, this.catalog, 'RampartChecks configDocument')
+      : loadConfig(this.catalog, options.configPath);
     this.ruleIds = [...this.catalog.policies.keys()];
   }
 

@@ -3,8 +3,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Catalog } from '../engine/catalog';
 import { SUPPRESSION_RULE, type CheckFinding, type CheckReport } from './index';
 
-export const CHECK_FORMATS = ['text', 'json', 'sarif'] as const;
-export type CheckFormat = (typeof CHECK_FORMATS)[number];
+export { CHECK_FORMATS, type CheckFormat } from './format-names';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 

@@ -1,191 +1,24 @@
 import { Command, CommanderError } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRampart } from '../app';
-import { defaultCatalog } from '../catalog';
-import { checkTemplates } from '../check';
-import { CHECK_FORMATS, toSarif, toText, type CheckFormat } from '../check/format';
-import { loadTemplates, TemplateError } from '../cloudformation/template';
-import { INPUT_LIMITS, InputTooLargeError, readBoundedFile } from '../io/bounded-read';
-import { ConfigError, loadConfig } from '../config';
-import { AwsClients } from '../aws/clients';
-import { digestHtml } from '../digest/html';
-import { DigestError } from '../digest/model';
-import { digestSourcesFor, makeDigest } from '../digest/run';
-import { digestText } from '../digest/text';
-import { needsRetry } from '../engine/evaluator';
+import { CHECK_FORMATS } from '../check/format-names';
 import { errorMessage } from '../errors';
-import { MalformedEventError } from '../events/errors';
-import { SCAN_FORMATS, scanCommand } from './scan';
-import { replay, replayFiles, ReplayInputError, type ReplayRow } from '../simulate';
+import { SCAN_FORMATS } from '../sweep/format-names';
+import { CliUsageError, EXIT, oneOf, USAGE_ERROR_NAMES } from './usage';
+import { rampartVersion } from './version';
 
-/** Exit codes shared by every command: 0 success, 1 a problem found or not fixed, 2 bad input. */
-export const EXIT = { ok: 0, problem: 1, usage: 2 } as const;
+export { EXIT, CliUsageError };
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-export class CliUsageError extends Error {
-  override readonly name = 'CliUsageError';
-}
-
-function readJsonFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readBoundedFile(path, INPUT_LIMITS.event, 'an event').toString('utf8');
-  } catch (error) {
-    if (error instanceof InputTooLargeError) throw new CliUsageError(error.message);
-    throw new CliUsageError(`cannot read ${path}: ${errorMessage(error)}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliUsageError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-async function handleCommand(
-  file: string,
-  opts: { dryRun?: boolean; config?: string },
-): Promise<number> {
-  const event = readJsonFile(file);
-  if (
-    typeof event === 'object' &&
-    event !== null &&
-    Array.isArray((event as { Records?: unknown }).Records)
-  ) {
-    throw new CliUsageError(
-      `${file} is a CloudTrail log file (Records[]); 'handle' takes one event`,
-    );
-  }
-  const rampart = createRampart({ configPath: opts.config, logStream: process.stderr });
-  try {
-    const result = await rampart.evaluator.handleEvent(event, {
-      dryRun: opts.dryRun,
-      trustBareRecords: true,
-    });
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    return needsRetry(result) ? EXIT.problem : EXIT.ok;
-  } finally {
-    rampart.clients.destroy();
-  }
-}
-
-function rampartVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
-
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) {
-    throw new CliUsageError(
-      `${name} ${JSON.stringify(value)} is not allowed; allowed: ${allowed.join(', ')}`,
-    );
-  }
-  return value as T;
-}
-
-async function checkCommand(
-  paths: string[],
-  opts: { format: string; config?: string; failOnUnknown?: boolean },
-): Promise<number> {
-  const format = oneOf<CheckFormat>('--format', opts.format, CHECK_FORMATS);
-  const catalog = defaultCatalog();
-  const config = loadConfig(catalog, opts.config);
-  const templates = paths.flatMap((p) => loadTemplates(p));
-  const report = checkTemplates(templates, catalog, config);
-  const out =
-    format === 'sarif'
-      ? JSON.stringify(toSarif(report, catalog, rampartVersion()), null, 2)
-      : format === 'json'
-        ? JSON.stringify(report, null, 2)
-        : toText(report);
-  process.stdout.write(`${out}\n`);
-  const { violations, errors, unknown } = report.summary;
-  return violations + errors > 0 || (opts.failOnUnknown && unknown > 0) ? EXIT.problem : EXIT.ok;
-}
-
-function replayTable(rows: ReplayRow[]): string {
-  const header = ['file', '#', 'event', 'status', 'detail'];
-  const cells = rows.map((r) => [r.file, String(r.index), r.eventName ?? '?', r.status, r.detail]);
-  const widths = header
-    .slice(0, 4)
-    .map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) =>
-    [...c.slice(0, 4).map((x, i) => x.padEnd(widths[i]!)), c[4]].join('  ');
-  const counts = ['handled', 'skipped', 'malformed', 'failed'].map(
-    (s) => `${rows.filter((r) => r.status === s).length} ${s}`,
-  );
-  return [line(header), ...cells.map(line), `${rows.length} event(s): ${counts.join(', ')}`].join(
-    '\n',
-  );
-}
-
-async function simulateCommand(
-  paths: string[],
-  opts: { dryRun?: boolean; config?: string; format: string },
-): Promise<number> {
-  const format = oneOf('--format', opts.format, ['table', 'json'] as const);
-  const files = paths.flatMap((p) => replayFiles(p));
-  const rampart = createRampart({ configPath: opts.config, logStream: process.stderr });
-  try {
-    const rows = await replay(rampart.evaluator, files, { dryRun: opts.dryRun });
-    process.stdout.write(
-      `${
-        format === 'json'
-          ? JSON.stringify(
-              rows.map(({ result: _r, ...row }) => row),
-              null,
-              2,
-            )
-          : replayTable(rows)
-      }\n`,
-    );
-    return rows.some((r) => r.status === 'failed') ? EXIT.problem : EXIT.ok;
-  } finally {
-    rampart.clients.destroy();
-  }
-}
-
-async function digestCommand(opts: {
-  format: string;
-  html?: string;
-  config?: string;
-  now?: string;
-}): Promise<number> {
-  const format = oneOf('--format', opts.format, ['text', 'json'] as const);
-  const now = opts.now ?? new Date().toISOString();
-  if (Number.isNaN(Date.parse(now))) {
-    throw new CliUsageError(`--now ${JSON.stringify(opts.now)} is not an ISO-8601 time`);
-  }
-  const config = loadConfig(defaultCatalog(), opts.config);
-  const clients = new AwsClients();
-  try {
-    const digest = await makeDigest(
-      config,
-      digestSourcesFor(config, clients),
-      new Date(now).toISOString(),
-    );
-    if (opts.html) {
-      try {
-        writeFileSync(opts.html, digestHtml(digest));
-      } catch (error) {
-        throw new CliUsageError(`cannot write ${opts.html}: ${errorMessage(error)}`);
-      }
-      process.stderr.write(`rampart: HTML report written to ${opts.html}\n`);
-    }
-    process.stdout.write(
-      format === 'json' ? `${JSON.stringify(digest, null, 2)}\n` : digestText(digest),
-    );
-    return EXIT.ok;
-  } finally {
-    clients.destroy();
-  }
-}
+/*
+ * Each command's module is imported only when that command runs: `rampart --help` (or a
+ * typo) loads commander and this file, not the AWS SDK, bolt or the HTML report.
+ */
 
 export function buildProgram(): Command {
   const program = new Command('rampart')
     .description('Compliance-as-code remediation for AWS')
+    .version(rampartVersion(), '-V, --version')
+    .option('--debug', 'on an unexpected error, print its stack trace (mapped to the TypeScript)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program
@@ -197,6 +30,7 @@ export function buildProgram(): Command {
     .option('--dry-run', 'decide and report, but write nothing to AWS')
     .option('-c, --config <path>', 'configuration file (default: rampart.config.yaml if present)')
     .action(async (file: string, opts: { dryRun?: boolean; config?: string }) => {
+      const { handleCommand } = await import('./handle');
       process.exitCode = await handleCommand(file, opts);
     });
   program
@@ -213,6 +47,7 @@ export function buildProgram(): Command {
         paths: string[],
         opts: { format: string; config?: string; failOnUnknown?: boolean },
       ) => {
+        const { checkCommand } = await import('./check');
         process.exitCode = await checkCommand(paths, opts);
       },
     );
@@ -227,6 +62,7 @@ export function buildProgram(): Command {
     .option('-c, --config <path>', 'configuration file (default: rampart.config.yaml if present)')
     .action(
       async (paths: string[], opts: { dryRun?: boolean; config?: string; format: string }) => {
+        const { simulateCommand } = await import('./simulate');
         process.exitCode = await simulateCommand(paths, opts);
       },
     );
@@ -253,6 +89,7 @@ export function buildProgram(): Command {
     .action(
       async (opts: { region: string[]; remediate?: boolean; format: string; config?: string }) => {
         const format = oneOf('--format', opts.format, SCAN_FORMATS);
+        const { scanCommand } = await import('./scan');
         process.exitCode = await scanCommand({ ...opts, format, version: rampartVersion() });
       },
     );
@@ -266,6 +103,7 @@ export function buildProgram(): Command {
     .option('--now <time>', 'make the digest as of this ISO-8601 time (default: now)')
     .option('-c, --config <path>', 'configuration file (default: rampart.config.yaml if present)')
     .action(async (opts: { format: string; html?: string; config?: string; now?: string }) => {
+      const { digestCommand } = await import('./digest');
       process.exitCode = await digestCommand(opts);
     });
   program
@@ -300,17 +138,12 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    const known =
-      [
-        CliUsageError,
-        MalformedEventError,
-        ConfigError,
-        TemplateError,
-        ReplayInputError,
-        DigestError,
-      ].some((cls) => error instanceof cls) ||
-      ['SlackCredentialsError', 'SlackWiringError'].includes((error as Error).name);
+    const name = error instanceof Error ? error.name : '';
+    const known = USAGE_ERROR_NAMES.has(name);
     process.stderr.write(`rampart: ${known ? (error as Error).message : errorMessage(error)}\n`);
+    if (!known && argv.includes('--debug') && error instanceof Error && error.stack) {
+      process.stderr.write(`${error.stack}\n`);
+    }
     return known ? EXIT.usage : EXIT.problem;
   }
 }

@@ -3,8 +3,7 @@ import { policyRules, SARIF_SCHEMA } from '../check/format';
 import type { Catalog } from '../engine/catalog';
 import type { SweepFinding, SweepReport, SweepSummary } from './model';
 
-export const SCAN_FORMATS = ['table', 'json', 'sarif'] as const;
-export type ScanFormat = (typeof SCAN_FORMATS)[number];
+export { SCAN_FORMATS, type ScanFormat } from './format-names';
 
 /** The stable JSON contract of `rampart scan --format json`. */
 export function toScanJson(report: SweepReport): string {

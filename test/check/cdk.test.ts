@@ -37,7 +37,7 @@ describe('RampartChecks (CDK policy-validation plugin)', () => {
     });
     const assembly = app.synth();
     const templatePath = join(assembly.directory, assembly.getStackByName('Web').templateFile);
-    const report = new RampartChecks({ config }).validate({
+    const report = new RampartChecks({ configDocument: {} }).validate({
       templatePaths: [templatePath],
       stackTemplates: [],
       appConstruct: app,
@@ -73,7 +73,7 @@ describe('RampartChecks (CDK policy-validation plugin)', () => {
 
   it('fails cdk synth when registered with Validations, and honours a suppression with a reason', () => {
     const failing = appWith((stack) => openAdmin(stack, 'Open'));
-    Validations.of(failing).addPlugins(new RampartChecks({ config }));
+    Validations.of(failing).addPlugins(new RampartChecks({ configDocument: {} }));
     expect(() => failing.synth()).toThrow(
       /Security groups allow no ingress from the internet.*\(Rampart\)/,
     );
@@ -83,7 +83,7 @@ describe('RampartChecks (CDK policy-validation plugin)', () => {
         suppress: [{ id: 'sg-no-public-ingress', reason: 'bastion behind SSO certificates' }],
       }),
     );
-    Validations.of(suppressed).addPlugins(new RampartChecks({ config }));
+    Validations.of(suppressed).addPlugins(new RampartChecks({ configDocument: {} }));
     expect(() => suppressed.synth()).not.toThrow();
   });
 });

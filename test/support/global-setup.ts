@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { buildCli } from '../../infra/build-package';
 import { startMoto, type MotoServer } from '../../src/local/moto';
 import { SDK_CALLS_DIR_ENV, newCallsDir } from './iam-proof';
 
@@ -10,7 +11,9 @@ export async function setup(project: TestProject) {
   const callsDir = newCallsDir();
   process.env[SDK_CALLS_DIR_ENV] = callsDir;
   project.provide('sdkCallsDir', callsDir);
-  moto = await startMoto({ iamManagedPolicies: true });
+  // Tests that start `bin/rampart.js` run the compiled CLI: compile it from these sources.
+  const [server] = await Promise.all([startMoto({ iamManagedPolicies: true }), buildCli()]);
+  moto = server;
   project.provide('motoEndpoint', moto.endpoint);
 }
 
