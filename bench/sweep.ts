@@ -84,7 +84,7 @@ async function childOnce(mode: 'sweep' | 'floor', endpoint: string): Promise<Chi
  * DLQ, the rest dead-letter queues by name), N/10 tables (every other without KMS) and
  * N/10 functions (every other without an on-failure destination). In parallel.
  */
-async function seed(moto: MotoServer, n: number): Promise<void> {
+export async function seed(moto: MotoServer, n: number): Promise<void> {
   await moto.reset();
   const limit = pLimit(16);
   const ec2 = new EC2Client({ region: REGION });

@@ -34,7 +34,7 @@ export function deadLetterRole(
   if (queue.deadLetterSourceQueueUrls?.length) {
     return `dead-letter queue of ${queue.deadLetterSourceQueueUrls.length} queue(s)`;
   }
-  if (queue.tags[DEAD_LETTER_TAG]) return `tagged ${DEAD_LETTER_TAG}`;
+  if (queue.tags?.[DEAD_LETTER_TAG]) return `tagged ${DEAD_LETTER_TAG}`;
   const base = queue.queueName.replace(/\.fifo$/, '').toLowerCase();
   const suffix = params.deadLetterSuffixes.find((s) => base.endsWith(s.toLowerCase()));
   return suffix ? `named *${suffix}` : undefined;
@@ -54,6 +54,7 @@ export const sqsHasDlq = definePolicy<SqsQueueSnapshot, SqsHasDlqParameters>({
   defaultMode: 'enforce',
   parameters: sqsHasDlqParameters,
   remediatorId: 'sqs-add-dlq',
+  readsTags: `a queue tagged ${DEAD_LETTER_TAG} is a dead-letter queue`,
   evaluate(snapshot, params) {
     if (snapshot.redrivePolicy) return { compliant: true };
     const role = deadLetterRole(snapshot, params);

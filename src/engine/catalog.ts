@@ -83,6 +83,12 @@ export class Catalog {
           );
         }
       }
+      if (policy.readsTags !== undefined && !type.readTags) {
+        throw new CatalogError(
+          `policy ${policy.id}: readsTags, but resource type ${type.type} has no readTags to read them with`,
+          policy.id,
+        );
+      }
       if (policy.remediatorId) {
         const remediator = this.remediators.get(policy.remediatorId);
         if (!remediator) {

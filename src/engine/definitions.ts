@@ -106,9 +106,9 @@ export interface ResourceTypeDefinition<S extends Snapshot = Snapshot> {
   /** Reads the resource's current state; undefined when it no longer exists. */
   collect(clients: AwsClients, locator: ResourceLocator): Promise<S | undefined>;
   /**
-   * Reads the tags of a snapshot built without them (`collect` skips a call the verdict does
-   * not need); the evaluator calls it only when an exception could match on a tag. Its
-   * actions belong in `readActions`.
+   * Reads the tags of a snapshot built without them (`collect` or the enumerator skips a call
+   * the verdict does not need); the evaluator calls it only for a violation, when an exception
+   * could match on a tag or the policy `readsTags`. Its actions belong in `readActions`.
    */
   readTags?(clients: AwsClients, snapshot: S): Promise<Record<string, string>>;
   /** Builds the snapshot from an AWS Config configuration item, without any API call. */
@@ -171,6 +171,12 @@ export interface PolicyDefinition<S extends Snapshot = Snapshot, P = unknown> {
   parameters: z.ZodType<P>;
   /** The remediator that reverts a violation; absent when none is possible in place. */
   remediatorId?: string;
+  /**
+   * Why the verdict can turn on the resource's tags, if it can. A listing may leave tags out
+   * (the sweep reads them only where they matter): a violation found on a snapshot without
+   * them is judged again once its type's `readTags` has read them, before anything is done.
+   */
+  readsTags?: string;
   evaluate(snapshot: S, params: P): PolicyVerdict;
 }
 

@@ -192,6 +192,11 @@ function untrustedSourceReason(
  * The evaluator: event → locate → read current state → pure policies → decision →
  * remediator → audit. The event is only a trigger; decisions rest on what is read now.
  */
+/** Whether the snapshot carries its tags (undefined: its input did not read them). */
+function hasTags(snapshot: Snapshot): boolean {
+  return (snapshot as { tags?: unknown }).tags !== undefined;
+}
+
 export class Evaluator {
   private readonly now: () => number;
 
@@ -459,7 +464,25 @@ export class Evaluator {
     // never throws (a failing reporter is audited), and all are awaited before returning.
     const reports: Promise<void>[] = [];
     for (const policy of policies) {
-      const evaluation = options.evaluated?.get(policy.id) ?? this.evaluate(policy, snapshot);
+      let evaluation = options.evaluated?.get(policy.id) ?? this.evaluate(policy, snapshot);
+      if (
+        evaluation.status === 'violation' &&
+        policy.readsTags !== undefined &&
+        !hasTags(snapshot)
+      ) {
+        // Listed without its tags: judged again with them before anything is decided.
+        try {
+          snapshot = await this.withTags(snapshot);
+          evaluation = this.evaluate(policy, snapshot);
+        } catch (error) {
+          evaluation = {
+            policyId: policy.id,
+            resource: snapshot.ref,
+            status: 'error',
+            error: `cannot read the tags the verdict depends on: ${errorMessage(error)}`,
+          };
+        }
+      }
       result.evaluations.push(evaluation);
       if (evaluation.status === 'error') {
         this.deps.audit.evaluationError(trigger, snapshot.ref, policy.id, evaluation.error);
@@ -526,10 +549,13 @@ export class Evaluator {
     return result;
   }
 
-  /** The snapshot with its tags, read now if its input left them out (tag-scoped exceptions). */
+  /**
+   * The snapshot with its tags, read now if its input left them out (tag-scoped exceptions,
+   * policies that `readsTags`).
+   */
   private async withTags(snapshot: Snapshot): Promise<Snapshot> {
     const type = this.deps.catalog.resourceTypes.get(snapshot.type);
-    if (!type?.readTags || (snapshot as { tags?: unknown }).tags !== undefined) return snapshot;
+    if (!type?.readTags || hasTags(snapshot)) return snapshot;
     return { ...snapshot, tags: await type.readTags(this.deps.clients, snapshot) } as Snapshot;
   }
 

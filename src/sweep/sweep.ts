@@ -413,8 +413,14 @@ class SweepRun {
         outcomes: [],
       };
     }
-    const finding = findingOf(policy, snapshot, evaluation, result);
+    // Judged again where the listing left out what the verdict needs (readsTags).
+    const judged = result.evaluations[0] ?? evaluation;
     const counts = this.countsOf(policy.id, snapshot.ref.account);
+    if (judged.status === 'not-applicable') {
+      counts.notApplicable++;
+      return;
+    }
+    const finding = findingOf(policy, snapshot, judged, result);
     if (!finding) {
       counts.compliant++; // fixed meanwhile: the remediator found nothing to do
       return;

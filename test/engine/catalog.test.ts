@@ -58,6 +58,15 @@ describe('Catalog consistency checks', () => {
     );
   });
 
+  it('refuses a policy whose verdict reads tags on a type that cannot read them', () => {
+    const sqsType = resourceTypes.find((t) => t.type === 'AWS::SQS::Queue')!;
+    const tagless = { ...sqsType, readTags: undefined };
+    const types = resourceTypes.map((t) => (t === sqsType ? tagless : t));
+    expect(() => new Catalog({ ...base, resourceTypes: types })).toThrow(
+      /policy sqs-has-dlq: readsTags, but resource type AWS::SQS::Queue has no readTags/,
+    );
+  });
+
   it('refuses wildcard or malformed IAM actions', () => {
     expect(
       () => new Catalog(withRemediator({ iamActions: { read: [], write: ['ec2:*'] } })),

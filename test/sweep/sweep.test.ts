@@ -222,6 +222,90 @@ describe('dead-letter queues known by their role, whatever their name (moto)', (
   });
 });
 
+describe('a queue listed without its tags (moto)', () => {
+  const REGION = 'ap-southeast-4';
+  const config = configWith({ 'sqs-has-dlq': 'notify' }, { sweep: { regions: [REGION] } });
+  let sqs: SQSClient;
+
+  beforeAll(async () => {
+    sqs = new SQSClient({ region: REGION });
+    const url = async (name: string, tags?: Record<string, string>) =>
+      (await sqs.send(new CreateQueueCommand({ QueueName: name, ...(tags ? { tags } : {}) })))
+        .QueueUrl!;
+    await url('tagged-parking', { 'rampart:dead-letter-queue': 'orders' });
+    await url('plain-work', { team: 'payments' });
+    const named = await url('named-dlq');
+    const target = (
+      await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: named, AttributeNames: ['QueueArn'] }),
+      )
+    ).Attributes!.QueueArn!;
+    await sqs.send(
+      new CreateQueueCommand({
+        QueueName: 'with-redrive',
+        Attributes: {
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: target, maxReceiveCount: 3 }),
+        },
+      }),
+    );
+  });
+  afterAll(() => sqs.destroy());
+
+  it('reads tags only for the queues that violate without them, and judges them again', async () => {
+    const clients = new RecordingClients();
+    try {
+      const rampart = createRampart({ config, clients, reporters: [] });
+      const { findings, summary } = await new Sweeper(rampart).run({ remediate: false });
+      expect(findings.map((f) => f.resourceId.split('/').pop())).toEqual(['plain-work']);
+      // tagged-parking is a dead-letter queue by its tag, named-dlq by its name and its source:
+      // only the two that violated on the listing (tagged-parking, plain-work) had tags read.
+      expect(clients.calls.filter((c) => c === 'ListQueueTagsCommand')).toHaveLength(2);
+      const row = summary.byPolicyAccount.find((r) => r.policy === 'sqs-has-dlq')!;
+      expect(row).toMatchObject({ resources: 4, compliant: 1, notApplicable: 2, violations: 1 });
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  it('a tag read that fails makes the verdict an error, never compliant or not applicable', async () => {
+    const sqsType = catalog.resourceTypes.get('AWS::SQS::Queue')!;
+    const failing = {
+      ...sqsType,
+      readTags: () => Promise.reject(new Error('ThrottlingException: Rate exceeded')),
+    };
+    const failingCatalog = new Catalog({
+      resourceTypes: [failing],
+      policies: [catalog.policies.get('sqs-has-dlq')!],
+      remediators: [catalog.remediators.get('sqs-add-dlq')!],
+    });
+    const failingConfig = parseConfig(
+      { compliance: { sweep: { regions: [REGION] } } },
+      failingCatalog,
+    );
+    const clients = new AwsClients();
+    const evaluator = new Evaluator({
+      catalog: failingCatalog,
+      config: failingConfig,
+      clients,
+      audit: new AuditLog(createLogger({ stream: new PassThrough() })),
+    });
+    const { findings } = await new Sweeper({
+      catalog: failingCatalog,
+      config: failingConfig,
+      clients,
+      evaluator,
+    }).run({ remediate: false });
+    clients.destroy();
+    const byName = new Map(findings.map((f) => [f.resourceId.split('/').pop(), f]));
+    // The tag read is what would have made tagged-parking not applicable: both are failures.
+    expect([...byName.keys()].sort()).toEqual(['plain-work', 'tagged-parking']);
+    for (const f of byName.values()) {
+      expect(f.status).toBe('failed');
+      expect(f.message).toMatch(/cannot read the tags the verdict depends on: ThrottlingException/);
+    }
+  });
+});
+
 describe('several accounts through the cross-account role (moto STS AssumeRole)', () => {
   const REGION = 'eu-south-2';
   const MEMBER = '210987654321';

@@ -1,9 +1,4 @@
-import {
-  GetQueueAttributesCommand,
-  ListQueueTagsCommand,
-  SQSClient,
-  paginateListQueues,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient, paginateListQueues } from '@aws-sdk/client-sqs';
 import type { ResourceEnumerator } from '../../engine/definitions';
 import { isAwsError } from '../shared';
 import { parseRedrivePolicy, queueSnapshot, type SqsQueueSnapshot } from './index';
@@ -11,17 +6,17 @@ import { parseRedrivePolicy, queueSnapshot, type SqsQueueSnapshot } from './inde
 interface QueueRead {
   url: string;
   attributes: Record<string, string>;
-  tags: Record<string, string>;
 }
 
 /**
- * ListQueues (1,000 URLs a page), then attributes and tags per queue. Which queues use a
+ * ListQueues (1,000 URLs a page), then the attributes of each queue; tags are left out (the
+ * type's readTags reads them for a violation whose verdict turns on them). Which queues use a
  * queue as their DLQ comes from the other queues' redrive policies (a DLQ lives in the same
  * account and region), not from ListDeadLetterSourceQueues per queue: every queue of the
  * region is read before any snapshot is built.
  */
 export const sqsQueueEnumerator: ResourceEnumerator<SqsQueueSnapshot> = {
-  readActions: ['sqs:ListQueues', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags'],
+  readActions: ['sqs:ListQueues', 'sqs:GetQueueAttributes'],
   async *list(clients, scope) {
     const client = clients.get(SQSClient, scope);
     const reads: Promise<QueueRead | undefined>[] = [];
@@ -39,7 +34,6 @@ export const sqsQueueEnumerator: ResourceEnumerator<SqsQueueSnapshot> = {
     for (const q of queues) {
       yield queueSnapshot(scope, q.url, q.attributes, {
         deadLetterSourceQueueUrls: sources.get(q.attributes.QueueArn ?? '') ?? [],
-        tags: q.tags,
       });
     }
   },
@@ -47,11 +41,10 @@ export const sqsQueueEnumerator: ResourceEnumerator<SqsQueueSnapshot> = {
 
 async function readQueueState(client: SQSClient, url: string): Promise<QueueRead | undefined> {
   try {
-    const [attrs, tags] = await Promise.all([
-      client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] })),
-      client.send(new ListQueueTagsCommand({ QueueUrl: url })),
-    ]);
-    return { url, attributes: attrs.Attributes ?? {}, tags: tags.Tags ?? {} };
+    const attrs = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }),
+    );
+    return { url, attributes: attrs.Attributes ?? {} };
   } catch (error) {
     // Deleted between the listing and the read.
     if (isAwsError(error, 'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue')) {

@@ -72,7 +72,7 @@ export function queueSnapshot(
     ...(extra.deadLetterSourceQueueUrls
       ? { deadLetterSourceQueueUrls: extra.deadLetterSourceQueueUrls }
       : {}),
-    tags: extra.tags ?? {},
+    ...(extra.tags ? { tags: extra.tags } : {}),
   };
 }
 
@@ -152,6 +152,12 @@ export const sqsQueueType = defineResourceType<SqsQueueSnapshot>({
   ],
   collect: (clients, locator) =>
     readQueue(clients, locator, locator.name ?? queueNameOfUrl(locator.id!)),
+  async readTags(clients, snapshot) {
+    const out = await clients
+      .get(SQSClient, snapshot.ref)
+      .send(new ListQueueTagsCommand({ QueueUrl: snapshot.queueUrl }));
+    return out.Tags ?? {};
+  },
   fromConfigItem,
   fromTemplate: sqsQueuesFromTemplate,
   receivesFailures: true,

@@ -26,5 +26,6 @@ export interface SqsQueueSnapshot extends Snapshot {
   sqsManagedSse: boolean;
   /** Queues that use this one as their DLQ; undefined when unknown (Config items). */
   deadLetterSourceQueueUrls?: string[];
-  tags: Record<string, string>;
+  /** Undefined when not read: the sweep reads a queue's tags only for a violation. */
+  tags?: Record<string, string>;
 }
