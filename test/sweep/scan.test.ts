@@ -264,7 +264,7 @@ describe('rampart scan against moto: every policy, compliant twins and exception
         target: moto.endpoint,
         rules: [
           {
-            api: 'ec2:DescribeSecurityGroupRules',
+            api: 'ec2:DescribeSecurityGroups',
             rate: 1,
             fault: { kind: 'error', status: 403, code: 'UnauthorizedOperation' },
           },
@@ -280,12 +280,12 @@ describe('rampart scan against moto: every policy, compliant twins and exception
         'json',
       );
       expect(code).toBe(2);
-      expect(stderr).toContain('access denied to ec2:DescribeSecurityGroupRules');
+      expect(stderr).toContain('access denied to ec2:DescribeSecurityGroups');
       const report = JSON.parse(stdout) as ScanJson;
       expect(report.summary.errors).toEqual([
         expect.objectContaining({
           kind: 'access',
-          action: 'ec2:DescribeSecurityGroupRules',
+          action: 'ec2:DescribeSecurityGroups',
           resourceType: 'AWS::EC2::SecurityGroup',
         }),
       ]);

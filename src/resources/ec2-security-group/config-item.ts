@@ -1,55 +1,8 @@
 import type { ConfigurationItem } from '../../events/config-item';
 import { configString, configValue } from '../../events/config-item';
-import {
-  SECURITY_GROUP,
-  normalisePort,
-  normaliseProtocol,
-  type SecurityGroupRule,
-  type SecurityGroupSnapshot,
-} from './snapshot';
+import { SECURITY_GROUP, type SecurityGroupSnapshot } from './snapshot';
 import { securityGroupRef } from './ref';
-
-type Obj = Record<string, unknown>;
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-/**
- * One Config permission groups several sources; a rule has one. CI 1.2+ lists IPv4 sources
- * twice (`ipv4Ranges[{cidrIp}]` and legacy `ipRanges["cidr"]`): they are merged, not doubled.
- */
-function rulesOf(permission: Obj, isEgress: boolean): SecurityGroupRule[] {
-  const base = {
-    isEgress,
-    protocol: normaliseProtocol(configValue(permission, 'ipProtocol') as string | undefined),
-    fromPort: normalisePort(configValue(permission, 'fromPort')),
-    toPort: normalisePort(configValue(permission, 'toPort')),
-  };
-  const v4 = new Set<string>();
-  for (const r of list(configValue(permission, 'ipv4Ranges'))) {
-    const cidr = typeof r === 'string' ? r : configString(r as Obj, 'cidrIp');
-    if (cidr) v4.add(cidr);
-  }
-  for (const r of list(configValue(permission, 'ipRanges'))) {
-    const cidr = typeof r === 'string' ? r : configString(r as Obj, 'cidrIp');
-    if (cidr) v4.add(cidr);
-  }
-  const rules: SecurityGroupRule[] = [...v4].map((cidrIpv4) => ({ ...base, cidrIpv4 }));
-  for (const r of list(configValue(permission, 'ipv6Ranges'))) {
-    const cidr = typeof r === 'string' ? r : configString(r as Obj, 'cidrIpv6');
-    if (cidr) rules.push({ ...base, cidrIpv6: cidr });
-  }
-  for (const r of list(configValue(permission, 'prefixListIds'))) {
-    const id = typeof r === 'string' ? r : configString(r as Obj, 'prefixListId');
-    if (id) rules.push({ ...base, prefixListId: id });
-  }
-  for (const r of list(configValue(permission, 'userIdGroupPairs'))) {
-    const id = configString(r as Obj, 'groupId');
-    if (id) rules.push({ ...base, referencedGroupId: id });
-  }
-  return rules;
-}
+import { list, rulesOfPermission, type Obj } from './permissions';
 
 /** A security group from its AWS Config item (no rule ids: Config does not record them). */
 export function securityGroupFromConfigItem(item: ConfigurationItem): SecurityGroupSnapshot {
@@ -61,8 +14,8 @@ export function securityGroupFromConfigItem(item: ConfigurationItem): SecurityGr
     ref: securityGroupRef(item.account, item.region, groupId),
     groupId,
     rules: [
-      ...permissions('ipPermissions').flatMap((p) => rulesOf(p, false)),
-      ...permissions('ipPermissionsEgress').flatMap((p) => rulesOf(p, true)),
+      ...permissions('ipPermissions').flatMap((p) => rulesOfPermission(p, false)),
+      ...permissions('ipPermissionsEgress').flatMap((p) => rulesOfPermission(p, true)),
     ],
     tags: item.tags,
   };
