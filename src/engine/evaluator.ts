@@ -123,6 +123,11 @@ export interface ReportContext {
 export interface Reporter {
   name: string;
   report(context: ReportContext): Promise<void>;
+  /**
+   * Writes what `report` buffered (a sweep's history, written in batches); the sweep calls
+   * it once its actions have settled. Throws when something could not be written.
+   */
+  flush?(): Promise<void>;
 }
 
 /** What a guard needs to know about a remediation it may hold back. */
@@ -573,6 +578,15 @@ export class Evaluator {
         );
       }
     });
+  }
+
+  /** Flushes every buffering reporter; the failures, by reporter (nothing is dropped silently). */
+  async flushReporters(): Promise<{ reporter: string; error: unknown }[]> {
+    const reporters = (this.deps.reporters ?? []).filter((r) => r.flush);
+    const results = await Promise.allSettled(reporters.map((r) => r.flush!()));
+    return results.flatMap((r, i) =>
+      r.status === 'rejected' ? [{ reporter: reporters[i]!.name, error: r.reason }] : [],
+    );
   }
 
   /** Policies are pure, but a bug or odd input can still throw: that is an `error`, never compliant. */

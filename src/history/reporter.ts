@@ -43,13 +43,25 @@ export function outcomeRecordOf(context: ReportContext): OutcomeRecord | undefin
   };
 }
 
-/** Writes every outcome worth a digest line to the history table. */
+/**
+ * Writes every outcome worth a digest line to the history table: an event's at once (the
+ * function may be frozen right after), a sweep's buffered and written in batches of 25 by
+ * `flush` (a remediating sweep of an account reverts hundreds at a time).
+ */
 export class HistoryReporter implements Reporter {
   readonly name = 'history';
+  private buffered: OutcomeRecord[] = [];
   constructor(private readonly store: HistoryStore) {}
 
   async report(context: ReportContext): Promise<void> {
     const record = outcomeRecordOf(context);
-    if (record) await this.store.putOutcome(record);
+    if (!record) return;
+    if (record.source === 'sweep') this.buffered.push(record);
+    else await this.store.putOutcome(record);
+  }
+
+  async flush(): Promise<void> {
+    const records = this.buffered.splice(0);
+    if (records.length > 0) await this.store.putOutcomes(records);
   }
 }

@@ -1,4 +1,5 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
 import type { AwsClients } from '../aws/clients';
 import { ensureTable } from '../aws/tables';
 import type { OutcomeStatus, TriggerEvent } from '../domain';
@@ -63,6 +64,8 @@ export interface DigestRecord {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const KEYS_PER_CHUNK = 1500;
+const BATCH_WRITE_ITEMS = 25;
+const BATCH_WRITES_AT_ONCE = 4;
 const MAX_DAYS_QUERIED = 400;
 
 function dayOf(iso: string): string {
@@ -97,18 +100,41 @@ export class HistoryStore {
     return Math.floor(Date.parse(iso) / 1000) + this.retentionDays * 86400;
   }
 
+  private outcomeItem(record: OutcomeRecord): Record<string, unknown> {
+    return {
+      pk: `outcome#${dayOf(record.time)}`,
+      sk: `${record.time}#${record.eventId}#${record.policy}#${record.arn}`,
+      ...record,
+      ttl: this.ttl(record.time),
+    };
+  }
+
   async putOutcome(record: OutcomeRecord): Promise<void> {
     await this.db.send(
-      new PutCommand({
-        TableName: this.table.name,
-        Item: {
-          pk: `outcome#${dayOf(record.time)}`,
-          sk: `${record.time}#${record.eventId}#${record.policy}#${record.arn}`,
-          ...record,
-          ttl: this.ttl(record.time),
-        },
-      }),
+      new PutCommand({ TableName: this.table.name, Item: this.outcomeItem(record) }),
     );
+  }
+
+  /**
+   * Many outcomes in BatchWriteItem calls of 25 (DynamoDB's limit), a few at once; throws a
+   * HistoryError naming how many were not written.
+   */
+  async putOutcomes(records: readonly OutcomeRecord[]): Promise<void> {
+    const batches: Record<string, unknown>[][] = [];
+    for (let i = 0; i < records.length; i += BATCH_WRITE_ITEMS) {
+      batches.push(records.slice(i, i + BATCH_WRITE_ITEMS).map((r) => this.outcomeItem(r)));
+    }
+    const limit = pLimit(BATCH_WRITES_AT_ONCE);
+    const results = await Promise.allSettled(batches.map((b) => limit(() => this.io.batchPut(b))));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ i, r }] : []));
+    if (failed.length > 0) {
+      const lost = failed.reduce((n, { i }) => n + batches[i]!.length, 0);
+      const first = (failed[0]!.r as PromiseRejectedResult).reason as Error;
+      throw new HistoryError(
+        `${lost} of ${records.length} outcome(s) not written: ${first.message}`,
+        this.table.name,
+      );
+    }
   }
 
   /** Outcomes handled in [from, to], oldest first. */
@@ -137,7 +163,9 @@ export class HistoryStore {
       keys,
       ttl,
     }));
-    for (let i = 0; i < items.length; i += 25) await this.io.batchPut(items.slice(i, i + 25));
+    for (let i = 0; i < items.length; i += BATCH_WRITE_ITEMS) {
+      await this.io.batchPut(items.slice(i, i + BATCH_WRITE_ITEMS));
+    }
     // The summary last: a run is visible only once its open keys are complete.
     await this.db.send(
       new PutCommand({

@@ -175,6 +175,9 @@ export class Sweeper {
     await Promise.all(work);
     run.judgeDeferred();
     await run.settled();
+    for (const { reporter, error } of await this.deps.evaluator.flushReporters()) {
+      errors.push(sweepErrorOf(error, { account: '-', region: '-', resourceType: reporter }));
+    }
 
     const finished = this.now();
     const summary = run.summary({
