@@ -309,20 +309,6 @@ export async function run(): Promise<void> {
         }
       }
     }
-    let rssRow: (string | number)[] | undefined;
-    if (RSS_N > 0) {
-      const seeding = performance.now();
-      await seed(moto, RSS_N);
-      const seededIn = performance.now() - seeding;
-      const big = await childOnce('sweep', moto.endpoint);
-      rssRow = [
-        `N = ${RSS_N} (seeded in ${s(seededIn)})`,
-        big.resources,
-        s(big.ms),
-        `${big.rssMB.toFixed(0)} MB`,
-        `≥ ${RSS_RESOURCES} resources, ≤ ${RSS_TARGET_MB} MB: ${verdict(big.resources >= RSS_RESOURCES && big.rssMB <= RSS_TARGET_MB)}`,
-      ];
-    }
     process.stdout.write(
       `\nSweep (read-only, every enabled policy, moto on loopback; medians of ${REPEATS} interleaved runs, each in a fresh process)\n${table(
         [
@@ -361,7 +347,28 @@ export async function run(): Promise<void> {
           'or Cloud Custodian makes them) stands in for Cloud Custodian, which is not installable here.\n',
       );
     }
-    if (rssRow) {
+    // Last, after every other table is out: at this size moto itself can fail while seeding.
+    if (RSS_N > 0) {
+      const seeding = performance.now();
+      try {
+        await seed(moto, RSS_N);
+      } catch (error) {
+        throw new Error(
+          `seeding N = ${RSS_N} for the RSS run failed: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      const seededIn = performance.now() - seeding;
+      const big = await childOnce('sweep', moto.endpoint);
+      const rssRow = [
+        `N = ${RSS_N} (seeded in ${s(seededIn)})`,
+        big.resources,
+        s(big.ms),
+        `${big.rssMB.toFixed(0)} MB`,
+        `≥ ${RSS_RESOURCES} resources, ≤ ${RSS_TARGET_MB} MB: ${verdict(big.resources >= RSS_RESOURCES && big.rssMB <= RSS_TARGET_MB)}`,
+      ];
       process.stdout.write(
         `\nPeak RSS at ${RSS_RESOURCES.toLocaleString('en')}+ resources (one sweep)\n${table(['run', 'resources', 'sweep', 'peak RSS', 'target'], [rssRow])}\n`,
       );
