@@ -193,15 +193,15 @@ function untrustedSourceReason(
     : `source ${JSON.stringify(source ?? null)} is not ${parsed.kind === 'config' ? '"aws.config"' : 'an AWS service source ("aws.*")'}: the event was not emitted by AWS`;
 }
 
-/**
- * The evaluator: event → locate → read current state → pure policies → decision →
- * remediator → audit. The event is only a trigger; decisions rest on what is read now.
- */
 /** Whether the snapshot carries its tags (undefined: its input did not read them). */
 function hasTags(snapshot: Snapshot): boolean {
   return (snapshot as { tags?: unknown }).tags !== undefined;
 }
 
+/**
+ * The evaluator: event → locate → read current state → pure policies → decision →
+ * remediator → audit. The event is only a trigger; decisions rest on what is read now.
+ */
 export class Evaluator {
   private readonly now: () => number;
 

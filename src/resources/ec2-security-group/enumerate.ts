@@ -11,6 +11,9 @@ import { SECURITY_GROUP, type SecurityGroupSnapshot } from './snapshot';
  * (DescribeSecurityGroupRules would read the same rules a second time): the remediator reads
  * the group's rules itself and revokes what matches by content.
  */
+const rulesOf = (permissions: unknown[] | undefined, isEgress: boolean) =>
+  (permissions ?? []).flatMap((p) => rulesOfPermission(p as Obj, isEgress));
+
 export const securityGroupEnumerator: ResourceEnumerator<SecurityGroupSnapshot> = {
   readActions: ['ec2:DescribeSecurityGroups'],
   async *list(clients, scope) {
@@ -20,15 +23,13 @@ export const securityGroupEnumerator: ResourceEnumerator<SecurityGroupSnapshot> 
       scope.discovered?.(groups.length);
       for (const group of groups) {
         if (!group.GroupId) continue;
-        const permissions = (list: unknown[] | undefined, isEgress: boolean) =>
-          (list ?? []).flatMap((p) => rulesOfPermission(p as Obj, isEgress));
         yield {
           type: SECURITY_GROUP,
           ref: securityGroupRef(scope.account, scope.region, group.GroupId),
           groupId: group.GroupId,
           rules: [
-            ...permissions(group.IpPermissions, false),
-            ...permissions(group.IpPermissionsEgress, true),
+            ...rulesOf(group.IpPermissions, false),
+            ...rulesOf(group.IpPermissionsEgress, true),
           ],
           tags: tagMap(group.Tags),
         };
