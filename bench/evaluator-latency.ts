@@ -141,11 +141,19 @@ export async function run(): Promise<void> {
             ms(r.p50),
             ms(f.p50),
             ms(overheadP50),
-            'p50 ≤ 25 ms, overhead ≤ 5 ms',
-            verdict(r.p50 <= 25 && overheadP50 <= 5),
+            // Issue 15: within 1.5 ms of the bare-SDK floor as the pipeline is reshaped.
+            'p50 ≤ 25 ms, overhead ≤ 1.5 ms',
+            verdict(r.p50 <= 25 && overheadP50 <= 1.5),
           ],
           ['p95', ms(r.p95), ms(f.p95), ms(r.p95 - f.p95), '', ''],
-          ['p99', ms(r.p99), ms(f.p99), ms(r.p99 - f.p99), 'p99 ≤ 100 ms', verdict(r.p99 <= 100)],
+          [
+            'p99',
+            ms(r.p99),
+            ms(f.p99),
+            ms(r.p99 - f.p99),
+            "p99 ≤ 100 ms and ≤ the floor's",
+            verdict(r.p99 <= 100 && r.p99 <= f.p99),
+          ],
           [
             'events/s',
             (EVENTS / (rampartTotal / 1000)).toFixed(0),
