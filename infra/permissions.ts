@@ -1,7 +1,7 @@
 import type { RampartConfig } from '../src/config';
 import type { Mode } from '../src/domain';
 import type { Catalog } from '../src/engine/catalog';
-import { CONFIG_INPUT_READ_ACTIONS } from '../src/engine/config-input';
+import { CONFIG_INPUT_READ_ACTIONS } from '../src/engine/sources/config-item';
 import {
   IAM_ACTION_PATTERN,
   type AnyPolicy,

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createRampart, type Rampart } from '../app';
-import { needsRetry, type EventResult } from '../engine/evaluator';
+import { needsRetry, type EventResult, type Intake } from '../engine/evaluator';
 import { errorMessage } from '../errors';
 import { MalformedEventError } from '../events/errors';
 import { idempotencyFor } from '../reliability/wiring';
@@ -91,8 +91,8 @@ function failureSummary(result: EventResult): string {
 export function createEvaluatorHandler(rampart: Rampart) {
   const { evaluator, audit } = rampart;
 
-  async function evaluate(input: unknown): Promise<EventResult> {
-    const result = await evaluator.handleEvent(input);
+  async function evaluate(intake: Intake): Promise<EventResult> {
+    const result = await evaluator.process(intake);
     if (needsRetry(result)) {
       throw new EventHandlingError(
         `not fully handled: ${failureSummary(result)}`,
@@ -103,7 +103,11 @@ export function createEvaluatorHandler(rampart: Rampart) {
   }
   // Duplicate deliveries (EventBridge and SQS are at-least-once) act and notify once.
   const idempotency = idempotencyFor(rampart, evaluate);
-  const handleOne = idempotency ? (input: unknown) => idempotency.handle(input) : evaluate;
+  // Parsed and located once: the key and the work come from the same intake.
+  const handleOne = async (input: unknown): Promise<EventResult> => {
+    const intake = evaluator.intake(input);
+    return idempotency ? idempotency.handle(intake) : evaluate(intake);
+  };
 
   async function handleRecord(record: SQSRecord, deadlineMs: number | undefined): Promise<void> {
     try {

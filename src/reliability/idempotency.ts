@@ -3,8 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createHash } from 'node:crypto';
-import type { Catalog } from '../engine/catalog';
-import { accountOf, parseEvent } from '../events/cloudtrail';
+import type { Intake } from '../engine/work-item';
 
 /**
  * What makes two deliveries "the same": the CloudTrail event id, the resources it names, and
@@ -18,43 +17,27 @@ export interface IdempotencyKey {
 }
 
 /**
- * The key of an event, or undefined when it has none worth remembering: input that does
- * not parse, events no resource type can locate. Those are cheap to handle again and the
- * evaluator reports them (skip or malformed) on every delivery.
+ * The key of an event's work, or undefined when it has none worth remembering: skipped
+ * events and work from other sources than CloudTrail. Those are cheap to handle again and
+ * the evaluator reports them on every delivery. The intake has located the resources once;
+ * the key is built from that, not from a second parse.
  */
-export function idempotencyKeyOf(catalog: Catalog, input: unknown): IdempotencyKey | undefined {
-  let parsed;
-  try {
-    parsed = parseEvent(input);
-  } catch {
-    return undefined;
-  }
-  if (parsed.kind !== 'cloudtrail') return undefined;
-  const { record, envelope } = parsed;
-  const account = accountOf(record, envelope);
-  if (!account || record.errorCode) return undefined;
-  const resources = new Set<string>();
-  for (const type of catalog.typesForSource(record.eventSource)) {
-    const locate = type.cloudTrail[record.eventName];
-    if (!locate) continue;
-    try {
-      for (const l of locate(record, { account, region: record.awsRegion })) {
-        resources.add(`${l.type}|${l.account}|${l.region}|${l.id ?? `name:${l.name}`}`);
-      }
-    } catch {
-      return undefined;
-    }
-  }
+export function idempotencyKeyOf(intake: Intake): IdempotencyKey | undefined {
+  if (intake.status !== 'work' || !intake.record) return undefined;
+  const resources = new Set(
+    intake.items.map(
+      ({ locator: l }) => `${l.type}|${l.account}|${l.region}|${l.id ?? `name:${l.name}`}`,
+    ),
+  );
   if (resources.size === 0) return undefined;
   return {
-    eventId: record.eventID,
+    eventId: intake.eventId,
     resources: [...resources].sort(),
-    recordSha256: createHash('sha256').update(JSON.stringify(record)).digest('base64url'),
+    recordSha256: createHash('sha256').update(JSON.stringify(intake.record)).digest('base64url'),
   };
 }
 
 export interface IdempotentHandlingOptions {
-  catalog: Catalog;
   client: DynamoDBClient;
   tableName: string;
   expiresAfterSeconds: number;
@@ -68,7 +51,7 @@ export interface IdempotentHandlingOptions {
  * SQS, by which time the first one has finished.
  */
 export function idempotentHandling<R>(
-  handle: (input: unknown) => Promise<R>,
+  handle: (intake: Intake) => Promise<R>,
   options: IdempotentHandlingOptions,
 ) {
   const persistenceStore = new DynamoDBPersistenceLayer({
@@ -77,8 +60,8 @@ export function idempotentHandling<R>(
   });
   const config = new IdempotencyConfig({ expiresAfterSeconds: options.expiresAfterSeconds });
   // The stored result must be plain JSON: DynamoDB refuses undefined members.
-  const handleAsJson = async (_key: IdempotencyKey, input: unknown): Promise<R> =>
-    JSON.parse(JSON.stringify(await handle(input))) as R;
+  const handleAsJson = async (_key: IdempotencyKey, intake: Intake): Promise<R> =>
+    JSON.parse(JSON.stringify(await handle(intake))) as R;
   const keyed = makeIdempotent(handleAsJson, {
     persistenceStore,
     config,
@@ -90,9 +73,9 @@ export function idempotentHandling<R>(
     registerLambdaContext(context: Context): void {
       config.registerLambdaContext(context);
     },
-    handle(input: unknown): Promise<R> {
-      const key = idempotencyKeyOf(options.catalog, input);
-      return key ? keyed(key, input) : handle(input);
+    handle(intake: Intake): Promise<R> {
+      const key = idempotencyKeyOf(intake);
+      return key ? keyed(key, intake) : handle(intake);
     },
   };
 }

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AwsClients } from '../aws/clients';
 import type { RampartConfig } from '../config';
 import { STATE_TABLE_ENV } from '../config/reliability';
-import type { Catalog } from '../engine/catalog';
+import type { Intake } from '../engine/work-item';
 import { idempotentHandling } from './idempotency';
 import { RevertBreaker } from './revert-breaker';
 
@@ -49,13 +49,12 @@ export function revertBreakerFor(
 
 /** Duplicate suppression around "handle one event", when a state table is configured. */
 export function idempotencyFor<R>(
-  rampart: { catalog: Catalog; config: RampartConfig; clients: AwsClients },
-  handle: (input: unknown) => Promise<R>,
+  rampart: { config: RampartConfig; clients: AwsClients },
+  handle: (intake: Intake) => Promise<R>,
 ) {
   const { stateTable, idempotency } = rampart.config.reliability;
   if (!stateTable || !idempotency.enabled) return undefined;
   return idempotentHandling(handle, {
-    catalog: rampart.catalog,
     client: stateClient(rampart.clients),
     tableName: stateTable,
     expiresAfterSeconds: idempotency.expiresAfterSeconds,

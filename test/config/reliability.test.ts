@@ -16,9 +16,7 @@ describe('reliability configuration', () => {
     const config = { ...parseConfig({}, defaultCatalog()), reliability: settings };
     const clients = new AwsClients();
     expect(revertBreakerFor(config, clients)).toBeUndefined();
-    expect(idempotencyFor({ catalog: defaultCatalog(), config, clients }, async () => 1)).toBe(
-      undefined,
-    );
+    expect(idempotencyFor({ config, clients }, async () => 1)).toBeUndefined();
   });
 
   it('takes the table from RAMPART_STATE_TABLE unless the file names one', () => {
@@ -36,7 +34,7 @@ describe('reliability configuration', () => {
     const clients = new AwsClients();
     const on = parseConfig({ reliability: { stateTable: 'rampart-state' } }, catalog);
     expect(revertBreakerFor(on, clients)).toBeInstanceOf(RevertBreaker);
-    expect(idempotencyFor({ catalog, config: on, clients }, async () => 1)).toBeDefined();
+    expect(idempotencyFor({ config: on, clients }, async () => 1)).toBeDefined();
     const off = parseConfig(
       {
         reliability: {
@@ -48,7 +46,7 @@ describe('reliability configuration', () => {
       catalog,
     );
     expect(revertBreakerFor(off, clients)).toBeUndefined();
-    expect(idempotencyFor({ catalog, config: off, clients }, async () => 1)).toBeUndefined();
+    expect(idempotencyFor({ config: off, clients }, async () => 1)).toBeUndefined();
     clients.destroy();
   });
 

@@ -7,7 +7,7 @@ import { InfraError } from '../../infra/central-stack';
 import { cloudTrailRules } from '../../infra/event-patterns';
 import { buildRampart, type RampartStacks } from '../../infra/rampart-app';
 import { defaultCatalog } from '../../src/catalog';
-import { CONFIG_INPUT_READ_ACTIONS } from '../../src/engine/config-input';
+import { CONFIG_INPUT_READ_ACTIONS } from '../../src/engine/sources/config-item';
 import { SCHEDULER_ACTIONS } from '../../src/exceptions/deadline';
 import { EXCEPTIONS_TABLE_ACTIONS } from '../../src/exceptions/table';
 import { DIGEST_HANDLER_ACTIONS } from '../../src/handlers/digest';

@@ -3,18 +3,17 @@ import {
   GetResourceConfigHistoryCommand,
   type ResourceType,
 } from '@aws-sdk/client-config-service';
-import type { AwsClients } from '../aws/clients';
-import type { RampartConfig } from '../config';
-import type { ResourceLocator, TriggerEvent } from '../domain';
+import type { AwsClients } from '../../aws/clients';
+import type { ResourceLocator } from '../../domain';
 import {
   DELETED_STATUSES,
   normaliseConfigurationItem,
   type ConfigItemChange,
   type ConfigurationItem,
-} from '../events/config-item';
-import type { EventEnvelope } from '../events/cloudtrail';
-import type { Catalog } from './catalog';
-import type { AnyPolicy, AnyResourceType } from './definitions';
+} from '../../events/config-item';
+import type { EventEnvelope } from '../../events/cloudtrail';
+import { skipOf, type Intake } from '../work-item';
+import type { SourceDeps } from './cloudtrail';
 
 /** An oversized item could not be fetched back from AWS Config. */
 export class ConfigItemFetchError extends Error {
@@ -33,22 +32,6 @@ export const CONFIG_INPUT_READ_ACTIONS = ['config:GetResourceConfigHistory'] as 
 
 export const CONFIG_EVENT_NAME = 'ConfigurationItemChangeNotification';
 export const CONFIG_EVENT_SOURCE = 'config.amazonaws.com';
-
-export type ConfigRoute =
-  | {
-      status: 'skip';
-      code: 'resource-deleted' | 'not-recorded' | 'unwatched-resource-type' | 'no-trigger';
-      eventId: string;
-      reason: string;
-    }
-  | {
-      status: 'route';
-      trigger: TriggerEvent;
-      locator: ResourceLocator;
-      /** The resource type, reading its snapshot from the item instead of describing it. */
-      type: AnyResourceType;
-      policies: AnyPolicy[];
-    };
 
 /** Fetches the latest item of an oversized notification (GetResourceConfigHistory, newest first). */
 export async function fetchConfigurationItem(
@@ -76,46 +59,35 @@ export async function fetchConfigurationItem(
 }
 
 /**
- * Routes a "Config Configuration Item Change" event: which resource type, which enabled
- * policies (all of the type's: Config reports state, not a specific API call), and a
- * snapshot built from the item with the type's `fromConfigItem`. Types without one (their
- * item lacks what the policy judges) and oversized items read through the usual paths.
+ * A "Config Configuration Item Change" event → the one resource it describes, judged by all
+ * of its type's enabled policies (Config reports state, not a specific API call). Its
+ * snapshot is built from the item with the type's `fromConfigItem`; types without one (their
+ * item lacks what the policy judges) read through `collect`, and an oversized item's
+ * notification fetches the item first.
  */
-export function routeConfigItemChange(
-  deps: { catalog: Catalog; config: RampartConfig; clients: AwsClients },
+export function configItemIntake(
+  deps: SourceDeps,
   envelope: EventEnvelope,
   change: ConfigItemChange,
-): ConfigRoute {
+  receivedAt: number,
+): Intake {
   const head = change.kind === 'item' ? change.item : change.summary;
   const eventId =
     envelope.id ?? `${head.resourceType}/${head.resourceId}/${head.configurationStateId ?? ''}`;
   const what = `${head.resourceType} ${head.resourceId}`;
+  const skip = (code: Parameters<typeof skipOf>[2], reason: string) =>
+    skipOf(eventId, CONFIG_EVENT_NAME, code, reason);
   if ((DELETED_STATUSES as readonly string[]).includes(head.status)) {
-    return { status: 'skip', code: 'resource-deleted', eventId, reason: `${what} was deleted` };
+    return skip('resource-deleted', `${what} was deleted`);
   }
-  if (head.status === 'ResourceNotRecorded') {
-    return { status: 'skip', code: 'not-recorded', eventId, reason: `${what} is not recorded` };
-  }
+  if (head.status === 'ResourceNotRecorded') return skip('not-recorded', `${what} is not recorded`);
   const type = deps.catalog.typeForConfigType(head.resourceType);
-  if (!type) {
-    return {
-      status: 'skip',
-      code: 'unwatched-resource-type',
-      eventId,
-      reason: `no policy watches ${head.resourceType}`,
-    };
-  }
+  if (!type) return skip('unwatched-resource-type', `no policy watches ${head.resourceType}`);
   const policies = deps.catalog
     .policiesFor(type.type)
     .filter((p) => deps.config.policies[p.id]?.enabled);
-  if (policies.length === 0) {
-    return {
-      status: 'skip',
-      code: 'no-trigger',
-      eventId,
-      reason: `no enabled policy judges ${type.type}`,
-    };
-  }
+  if (policies.length === 0) return skip('no-trigger', `no enabled policy judges ${type.type}`);
+
   const locator: ResourceLocator = {
     type: type.type,
     account: head.account,
@@ -129,20 +101,16 @@ export function routeConfigItemChange(
     type.fromConfigItem
       ? type.fromConfigItem(item)
       : type.collect(deps.clients, { ...locator, id: item.resourceName ?? item.resourceId });
-  const fromItem: AnyResourceType = {
-    ...type,
-    collect: async () =>
-      snapshotOf(
-        change.kind === 'item'
-          ? change.item
-          : await fetchConfigurationItem(deps.clients, head, head.resourceType, head.resourceId),
-      ),
-  };
+  const read = async () =>
+    snapshotOf(
+      change.kind === 'item'
+        ? change.item
+        : await fetchConfigurationItem(deps.clients, head, head.resourceType, head.resourceId),
+    );
   return {
-    status: 'route',
-    locator,
-    type: fromItem,
-    policies,
+    status: 'work',
+    eventId,
+    eventName: CONFIG_EVENT_NAME,
     trigger: {
       source: 'config',
       eventId,
@@ -150,5 +118,7 @@ export function routeConfigItemChange(
       eventSource: CONFIG_EVENT_SOURCE,
       eventTime: head.captureTime,
     },
+    items: [{ type, policies, locator, read }],
+    receivedAt,
   };
 }
