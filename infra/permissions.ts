@@ -1,6 +1,7 @@
 import type { RampartConfig } from '../src/config';
 import type { Mode } from '../src/domain';
 import type { Catalog } from '../src/engine/catalog';
+import { failureSenderTypes } from '../src/engine/failure-senders';
 import { CONFIG_INPUT_READ_ACTIONS } from '../src/engine/sources/config-item';
 import {
   IAM_ACTION_PATTERN,
@@ -67,6 +68,12 @@ export function evaluatorActions(catalog: Catalog, config: RampartConfig): Evalu
     for (const action of type?.readActions ?? []) read.add(action);
     // The sweep lists the type's resources (in member accounts through the same role).
     for (const action of type?.enumerate?.readActions ?? []) read.add(action);
+    // Who sends failures to the resource is found by listing every sender type.
+    if (policy.readsFailureSenders !== undefined) {
+      for (const sender of failureSenderTypes(catalog)) {
+        for (const action of sender.enumerate?.readActions ?? []) read.add(action);
+      }
+    }
     const mode = config.policies[policy.id]?.mode ?? policy.defaultMode;
     if (!policy.remediatorId || NON_REMEDIATING_MODES.includes(mode)) continue;
     const remediator = catalog.remediators.get(policy.remediatorId);

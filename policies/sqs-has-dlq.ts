@@ -44,7 +44,7 @@ export const sqsHasDlq = definePolicy<SqsQueueSnapshot, SqsHasDlqParameters>({
   id: 'sqs-has-dlq',
   title: 'SQS queues have a dead-letter queue',
   description:
-    'A queue without a RedrivePolicy violates, unless it is itself a dead-letter queue (then not applicable): another resource sends it its failures (a Lambda DLQ or on-failure destination, an SNS subscription redrive or an EventBridge target DLQ, as the sweep sees them), some queue redrives to it, it carries the rampart:dead-letter-queue tag, or its name ends in a dead-letter suffix.',
+    "A queue without a RedrivePolicy violates, unless it is itself a dead-letter queue (then not applicable): another resource sends it its failures (a Lambda DLQ or on-failure destination, an SNS subscription redrive or an EventBridge target DLQ, found by listing them in the queue's account and region), some queue redrives to it, it carries the rampart:dead-letter-queue tag, or its name ends in a dead-letter suffix.",
   rationale:
     'A message that can never be processed is received again and again until its retention ends, blocking FIFO groups and hiding the failure; a dead-letter queue sets it aside for inspection.',
   severity: 'medium',
@@ -55,6 +55,8 @@ export const sqsHasDlq = definePolicy<SqsQueueSnapshot, SqsHasDlqParameters>({
   parameters: sqsHasDlqParameters,
   remediatorId: 'sqs-add-dlq',
   readsTags: `a queue tagged ${DEAD_LETTER_TAG} is a dead-letter queue`,
+  readsFailureSenders:
+    'a queue that receives the failures of a function, subscription or rule is a dead-letter queue',
   evaluate(snapshot, params) {
     if (snapshot.redrivePolicy) return { compliant: true };
     const role = deadLetterRole(snapshot, params);

@@ -67,6 +67,15 @@ export class Catalog {
   }
 
   private check(): void {
+    for (const type of this.resourceTypes.values()) {
+      // Who sends failures where is found by listing the senders (sweep and event path alike).
+      if (type.failureDestinations && !type.enumerate) {
+        throw new CatalogError(
+          `resource type ${type.type}: failureDestinations, but no enumerator to list its resources with`,
+          type.type,
+        );
+      }
+    }
     for (const policy of this.policies.values()) {
       const type = this.resourceTypes.get(policy.resourceType);
       if (!type) {
@@ -86,6 +95,12 @@ export class Catalog {
       if (policy.readsTags !== undefined && !type.readTags) {
         throw new CatalogError(
           `policy ${policy.id}: readsTags, but resource type ${type.type} has no readTags to read them with`,
+          policy.id,
+        );
+      }
+      if (policy.readsFailureSenders !== undefined && !type.receivesFailures) {
+        throw new CatalogError(
+          `policy ${policy.id}: readsFailureSenders, but resource type ${type.type} does not receive failures`,
           policy.id,
         );
       }

@@ -19,7 +19,8 @@ export interface Snapshot {
   /**
    * Resources that send their failures here (a Lambda DLQ or on-failure destination, an SNS
    * redrive, an EventBridge target DLQ), when the input knew: set by the sweep from the
-   * types it lists, never by a collector.
+   * types it lists, or by the evaluator's lookup of the senders (never by a collector).
+   * Undefined: not known; empty: none.
    */
   failuresOf?: string[];
 }
@@ -125,7 +126,7 @@ export interface ResourceTypeDefinition<S extends Snapshot = Snapshot> {
    * tells those resources (`failuresOf`), so a dead-letter queue is known by its role.
    */
   failureDestinations?(snapshot: S): string[];
-  /** Its snapshots can be such a destination: the sweep judges them once the senders are listed. */
+  /** Its snapshots can be such a destination: judged once the senders are known. */
   receivesFailures?: boolean;
 }
 
@@ -177,6 +178,13 @@ export interface PolicyDefinition<S extends Snapshot = Snapshot, P = unknown> {
    * them is judged again once its type's `readTags` has read them, before anything is done.
    */
   readsTags?: string;
+  /**
+   * Why the verdict can turn on who sends their failures to the resource (`failuresOf`), if
+   * it can. Only the sweep's listings know; a violation found on a snapshot without it (an
+   * event, a Config item) is judged again once the senders in its account and region are
+   * listed, before anything is done. Its type must `receivesFailures`.
+   */
+  readsFailureSenders?: string;
   evaluate(snapshot: S, params: P): PolicyVerdict;
 }
 

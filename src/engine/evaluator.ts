@@ -9,7 +9,8 @@ import type { Catalog } from './catalog';
 import { decideWithExceptions } from './decide';
 import type { AnyPolicy, Snapshot } from './definitions';
 import { Executor } from './execute';
-import { judge, judgeWithTags } from './judge';
+import { FailureSenders } from './failure-senders';
+import { judge, judgeWithContext } from './judge';
 import { ReportFanOut } from './report';
 import type {
   EventResult,
@@ -36,6 +37,8 @@ export interface EvaluatorDeps {
   /** Mode `approve` schedules its deadline here; without it, `approve` reverts at once. */
   approvals?: ApprovalDeadlines;
   remediationGuard?: RemediationGuard;
+  /** Who sends failures to a resource, listed when a verdict needs it; one is made if absent. */
+  failureSenders?: FailureSenders;
   /** Injected for tests; defaults to Date.now. */
   now?: () => number;
 }
@@ -52,9 +55,11 @@ export class Evaluator {
   private readonly now: () => number;
   private readonly executor: Executor;
   private readonly reports: ReportFanOut;
+  private readonly failureSenders: FailureSenders;
 
   constructor(private readonly deps: EvaluatorDeps) {
     this.now = deps.now ?? Date.now;
+    this.failureSenders = deps.failureSenders ?? new FailureSenders(deps);
     this.executor = new Executor({ ...deps, now: this.now });
     this.reports = new ReportFanOut(deps.reporters ?? [], deps.audit);
   }
@@ -153,8 +158,8 @@ export class Evaluator {
     };
 
     for (const policy of policies) {
-      const judged = await judgeWithTags(
-        this.deps,
+      const judged = await judgeWithContext(
+        { ...this.deps, failureSenders: this.failureSenders },
         policy,
         snapshot,
         options.evaluated?.get(policy.id) ?? this.evaluate(policy, snapshot),

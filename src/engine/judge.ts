@@ -4,6 +4,7 @@ import type { Evaluation } from '../domain';
 import { errorMessage } from '../errors';
 import type { Catalog } from './catalog';
 import type { AnyPolicy, Snapshot } from './definitions';
+import type { FailureSenders } from './failure-senders';
 
 /**
  * The judge stage: a pure policy on a snapshot → compliant, violation, not-applicable or
@@ -52,22 +53,50 @@ export async function withTags(
   return { ...snapshot, tags: await type.readTags(deps.clients, snapshot) } as Snapshot;
 }
 
+export interface JudgeDeps {
+  catalog: Catalog;
+  clients: AwsClients;
+  config: RampartConfig;
+  failureSenders: FailureSenders;
+}
+
 /**
- * A violation found on a snapshot listed without the tags its policy reads is judged again
- * with them, before anything is decided; a failed tag read makes the verdict an error.
+ * A violation found on a snapshot that lacks what its policy reads (tags a listing left
+ * out, who sends failures to the resource) is judged again with it, before anything is
+ * decided: a verdict never rests on what the input did not know. A failed read makes the
+ * verdict an error.
  */
-export async function judgeWithTags(
-  deps: { catalog: Catalog; clients: AwsClients; config: RampartConfig },
+export async function judgeWithContext(
+  deps: JudgeDeps,
   policy: AnyPolicy,
   snapshot: Snapshot,
   evaluation: Evaluation,
 ): Promise<{ evaluation: Evaluation; snapshot: Snapshot }> {
-  if (evaluation.status !== 'violation' || policy.readsTags === undefined || hasTags(snapshot)) {
-    return { evaluation, snapshot };
+  let judged = { evaluation, snapshot };
+  if (policy.readsTags !== undefined && !hasTags(snapshot)) {
+    judged = await judgeAgain(deps, policy, judged, 'the tags', (s) => withTags(deps, s));
   }
+  if (policy.readsFailureSenders !== undefined && judged.snapshot.failuresOf === undefined) {
+    judged = await judgeAgain(deps, policy, judged, 'the failure senders', async (s) => ({
+      ...s,
+      failuresOf: await deps.failureSenders.sendersOf(s.ref),
+    }));
+  }
+  return judged;
+}
+
+async function judgeAgain(
+  deps: { config: RampartConfig },
+  policy: AnyPolicy,
+  judged: { evaluation: Evaluation; snapshot: Snapshot },
+  what: string,
+  read: (snapshot: Snapshot) => Promise<Snapshot>,
+): Promise<{ evaluation: Evaluation; snapshot: Snapshot }> {
+  if (judged.evaluation.status !== 'violation') return judged;
+  const { snapshot } = judged;
   try {
-    const tagged = await withTags(deps, snapshot);
-    return { evaluation: judge(policy, tagged, deps.config), snapshot: tagged };
+    const completed = await read(snapshot);
+    return { evaluation: judge(policy, completed, deps.config), snapshot: completed };
   } catch (error) {
     return {
       snapshot,
@@ -75,7 +104,7 @@ export async function judgeWithTags(
         policyId: policy.id,
         resource: snapshot.ref,
         status: 'error',
-        error: `cannot read the tags the verdict depends on: ${errorMessage(error)}`,
+        error: `cannot read ${what} the verdict depends on: ${errorMessage(error)}`,
       },
     };
   }

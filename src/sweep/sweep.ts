@@ -8,6 +8,7 @@ import type { Evaluation, TriggerEvent } from '../domain';
 import type { Catalog } from '../engine/catalog';
 import type { AnyPolicy, AnyResourceType, Snapshot } from '../engine/definitions';
 import type { Evaluator, ResourceResult } from '../engine/evaluator';
+import { failureSenderTypes } from '../engine/failure-senders';
 import { errorMessage } from '../errors';
 import type { HistoryStore } from '../history/store';
 import { listFromAggregator, type AggregatorSource } from './aggregator';
@@ -288,6 +289,8 @@ class SweepRun {
   private readonly failureSenders = new Map<string, Set<string>>();
   private readonly deferred: { snapshot: Snapshot; policies: readonly AnyPolicy[] }[] = [];
   private sendersListed = false;
+  /** `account|region|type` of each sender type listed there without an error. */
+  private readonly sendersComplete = new Set<string>();
 
   constructor(
     private readonly deps: SweeperDeps,
@@ -311,6 +314,7 @@ class SweepRun {
         discovered: (n) => progress?.discovered(type.type, n),
       });
       for await (const snapshot of snapshots) this.judge(snapshot, policies);
+      if (type.failureDestinations) this.sendersComplete.add(`${account}|${region}|${type.type}`);
     } catch (error) {
       this.errors.push(sweepErrorOf(error, { account, region, resourceType: type.type }));
     }
@@ -354,8 +358,20 @@ class SweepRun {
       return;
     }
     const senders = this.failureSenders.get(snapshot.ref.arn);
-    if (senders) snapshot = { ...snapshot, failuresOf: [...senders].sort() };
+    if (senders) {
+      snapshot = { ...snapshot, failuresOf: [...senders].sort() };
+    } else if (type?.receivesFailures && this.everySenderListed(snapshot.ref)) {
+      snapshot = { ...snapshot, failuresOf: [] };
+    }
+    // Otherwise unknown: a violation is judged again after the evaluator looks the senders up.
     this.judgeNow(snapshot, policies);
+  }
+
+  /** Whether every type that can send failures was listed in full where `ref` is. */
+  private everySenderListed(ref: { account: string; region: string }): boolean {
+    return failureSenderTypes(this.deps.catalog).every((t) =>
+      this.sendersComplete.has(`${ref.account}|${ref.region}|${t.type}`),
+    );
   }
 
   /** Once every listing is done: judges the snapshots that waited for their senders. */

@@ -67,6 +67,22 @@ describe('Catalog consistency checks', () => {
     );
   });
 
+  it('refuses a policy that reads failure senders on a type that cannot receive failures', () => {
+    const sqsType = resourceTypes.find((t) => t.type === 'AWS::SQS::Queue')!;
+    const types = resourceTypes.map((t) => (t === sqsType ? { ...t, receivesFailures: false } : t));
+    expect(() => new Catalog({ ...base, resourceTypes: types })).toThrow(
+      /policy sqs-has-dlq: readsFailureSenders, but resource type AWS::SQS::Queue does not receive failures/,
+    );
+  });
+
+  it('refuses a type that sends failures but cannot be listed (its senders could not be found)', () => {
+    const fnType = resourceTypes.find((t) => t.type === 'AWS::Lambda::Function')!;
+    const types = resourceTypes.map((t) => (t === fnType ? { ...t, enumerate: undefined } : t));
+    expect(() => new Catalog({ ...base, resourceTypes: types })).toThrow(
+      /resource type AWS::Lambda::Function: failureDestinations, but no enumerator/,
+    );
+  });
+
   it('refuses wildcard or malformed IAM actions', () => {
     expect(
       () => new Catalog(withRemediator({ iamActions: { read: [], write: ['ec2:*'] } })),

@@ -59,7 +59,7 @@ describe('AWS Config "Configuration Item Change" input', () => {
     expect(clients.calls).toEqual([]);
   });
 
-  it('judges a real SQS item (all values strings) from the item', async () => {
+  it('judges a real SQS item (all values strings) from the item, after looking up who sends it failures', async () => {
     const event = JSON.parse(
       readFileSync(join(SAMPLES_DIR, 'custodian__ConfigItemChange-SQSQueue__1.json'), 'utf8'),
     );
@@ -72,7 +72,15 @@ describe('AWS Config "Configuration Item Change" input', () => {
       },
       decisions: [{ policyId: 'sqs-has-dlq' }],
     });
-    expect(clients.calls).toEqual([]);
+    // The queue itself is judged from the item; only its possible failure senders are read.
+    expect(new Set(clients.calls)).toEqual(
+      new Set([
+        'ListFunctionsCommand',
+        'ListSubscriptionsCommand',
+        'ListEventBusesCommand',
+        'ListRulesCommand',
+      ]),
+    );
   });
 
   it('evaluates every enabled policy of the type, not only those a CloudTrail event would trigger', async () => {

@@ -252,6 +252,28 @@ describe('write scopes', () => {
     expect(s3[0]!.conditions).toEqual({ StringEquals: { 's3:ResourceAccount': '111122223333' } });
   });
 
+  it('a policy that reads failure senders is granted the listing of every sender type, read-only', () => {
+    const onlyQueues = Object.fromEntries(
+      [...catalog.policies.keys()].map((id) => [
+        id,
+        id === 'sqs-has-dlq' ? {} : { enabled: false },
+      ]),
+    );
+    const actions = evaluatorActions(catalog, parseConfig({ policies: onlyQueues }, catalog));
+    expect(actions.read).toEqual(
+      expect.arrayContaining([
+        'lambda:ListFunctions',
+        'lambda:GetFunctionEventInvokeConfig',
+        'sns:ListSubscriptions',
+        'sns:GetSubscriptionAttributes',
+        'events:ListEventBuses',
+        'events:ListRules',
+        'events:ListTargetsByRule',
+      ]),
+    );
+    expect(actions.write.every((a) => a.startsWith('sqs:'))).toBe(true);
+  });
+
   it('every shipped remediator writes only services with a declared scope', () => {
     for (const remediator of catalog.remediators.values()) {
       for (const action of remediator.iamActions.write) {

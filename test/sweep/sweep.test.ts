@@ -159,66 +159,81 @@ describe("a sweep's revert has its own measure, never a time to revert (moto)", 
 
 describe('dead-letter queues known by their role, whatever their name (moto)', () => {
   const REGION = 'me-central-1';
-  let clients: AwsClients;
+  let clients: RecordingClients;
+  const sqs = new SQSClient({ region: REGION });
+  const lambda = new LambdaClient({ region: REGION });
+  const iam = new IAMClient({ region: REGION });
+  const sns = new SNSClient({ region: REGION });
 
-  beforeAll(() => {
-    clients = new AwsClients();
+  beforeAll(async () => {
+    clients = new RecordingClients();
+    const arnOf = async (name: string) => {
+      const url = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+      return (
+        await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+        )
+      ).Attributes!.QueueArn!;
+    };
+    const reportsFailures = await arnOf('reports-failures');
+    const alertsParked = await arnOf('alerts-parked');
+    await arnOf('plain-work');
+    await createFunctionWithRole(iam, lambda, 'role-reports');
+    await lambda.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: 'role-reports',
+        DestinationConfig: { OnFailure: { Destination: reportsFailures } },
+      }),
+    );
+    const topic = (await sns.send(new CreateTopicCommand({ Name: 'role-alerts' }))).TopicArn!;
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: topic,
+        Protocol: 'sqs',
+        Endpoint: await arnOf('alerts-consumer'),
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: alertsParked }) },
+      }),
+    );
   });
-  afterAll(() => clients.destroy());
+  afterAll(() => {
+    clients.destroy();
+    for (const c of [sqs, lambda, iam, sns]) c.destroy();
+  });
+
+  async function sweepWith(policies: Record<string, string>) {
+    const config = configWith(policies, { sweep: { regions: [REGION] } });
+    const rampart = createRampart({ config, clients, reporters: [] });
+    clients.reset();
+    const { findings, summary } = await new Sweeper(rampart).run({ remediate: false });
+    const queueFindings = findings
+      .filter((f) => f.policy === 'sqs-has-dlq')
+      .map((f) => f.resourceId.split('/').pop())
+      .sort();
+    const sqsRow = summary.byPolicyAccount.find((r) => r.policy === 'sqs-has-dlq')!;
+    return { queueFindings, sqsRow };
+  }
+  const count = (command: string) => clients.calls.filter((c) => c === command).length;
 
   it("a queue that receives a function's or a subscription's failures is not applicable; a plain one violates", async () => {
-    const sqs = new SQSClient({ region: REGION });
-    const lambda = new LambdaClient({ region: REGION });
-    const iam = new IAMClient({ region: REGION });
-    const sns = new SNSClient({ region: REGION });
-    try {
-      const arnOf = async (name: string) => {
-        const url = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
-        return (
-          await sqs.send(
-            new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
-          )
-        ).Attributes!.QueueArn!;
-      };
-      const reportsFailures = await arnOf('reports-failures');
-      const alertsParked = await arnOf('alerts-parked');
-      await arnOf('plain-work');
-      await createFunctionWithRole(iam, lambda, 'role-reports');
-      await lambda.send(
-        new PutFunctionEventInvokeConfigCommand({
-          FunctionName: 'role-reports',
-          DestinationConfig: { OnFailure: { Destination: reportsFailures } },
-        }),
-      );
-      const topic = (await sns.send(new CreateTopicCommand({ Name: 'role-alerts' }))).TopicArn!;
-      await sns.send(
-        new SubscribeCommand({
-          TopicArn: topic,
-          Protocol: 'sqs',
-          Endpoint: await arnOf('alerts-consumer'),
-          Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: alertsParked }) },
-        }),
-      );
-      const config = configWith(
-        {
-          'sqs-has-dlq': 'notify',
-          'lambda-has-dlq': 'notify',
-          'sns-subscription-has-dlq': 'notify',
-        },
-        { sweep: { regions: [REGION] } },
-      );
-      const rampart = createRampart({ config, clients, reporters: [] });
-      const { findings, summary } = await new Sweeper(rampart).run({ remediate: false });
-      const queueFindings = findings
-        .filter((f) => f.policy === 'sqs-has-dlq')
-        .map((f) => f.resourceId.split('/').pop())
-        .sort();
-      expect(queueFindings).toEqual(['alerts-consumer', 'plain-work']);
-      const sqsRow = summary.byPolicyAccount.find((r) => r.policy === 'sqs-has-dlq')!;
-      expect(sqsRow).toMatchObject({ resources: 4, notApplicable: 2, violations: 2 });
-    } finally {
-      for (const c of [sqs, lambda, iam, sns]) c.destroy();
-    }
+    const { queueFindings, sqsRow } = await sweepWith({
+      'sqs-has-dlq': 'notify',
+      'lambda-has-dlq': 'notify',
+      'sns-subscription-has-dlq': 'notify',
+      'eventbridge-target-has-dlq': 'notify',
+    });
+    expect(queueFindings).toEqual(['alerts-consumer', 'plain-work']);
+    expect(sqsRow).toMatchObject({ resources: 4, notApplicable: 2, violations: 2 });
+    // Every sender type was swept here: the sweep knew the roles, nothing was listed twice.
+    expect(count('ListFunctionsCommand')).toBe(1);
+    expect(count('ListSubscriptionsCommand')).toBe(1);
+  });
+
+  it('with only the queue policy enabled, the senders are listed once for the violations, and the roles hold', async () => {
+    const { queueFindings, sqsRow } = await sweepWith({ 'sqs-has-dlq': 'notify' });
+    expect(queueFindings).toEqual(['alerts-consumer', 'plain-work']);
+    expect(sqsRow).toMatchObject({ resources: 4, notApplicable: 2, violations: 2 });
+    expect(count('ListFunctionsCommand')).toBe(1);
+    expect(count('ListSubscriptionsCommand')).toBe(1);
   });
 });
 
