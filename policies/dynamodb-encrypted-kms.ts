@@ -29,6 +29,10 @@ export const dynamodbEncryptedKms = definePolicy<
     'With the AWS-owned key, key use never appears in CloudTrail and access to the data cannot be restricted or revoked through a key policy; a KMS key gives both.',
   severity: 'medium',
   pillar: 'security',
+  controls: [
+    { framework: 'aws-well-architected', id: 'SEC08-BP01' },
+    { framework: 'aws-well-architected', id: 'SEC08-BP02' },
+  ],
   resourceType: DYNAMODB_TABLE,
   triggers: ['CreateTable', 'UpdateTable', 'RestoreTableFromBackup', 'RestoreTableToPointInTime'],
   defaultMode: 'enforce',

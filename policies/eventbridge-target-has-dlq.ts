@@ -19,6 +19,7 @@ export const eventbridgeTargetHasDlq = definePolicy<
     'An event EventBridge cannot deliver to a target after its retry policy is dropped; a dead-letter queue keeps it with the error that stopped it.',
   severity: 'medium',
   pillar: 'reliability',
+  controls: [{ framework: 'aws-well-architected', id: 'REL05-BP04' }],
   resourceType: EVENTBRIDGE_RULE,
   triggers: ['PutTargets', 'PutRule'],
   defaultMode: 'enforce',

@@ -117,6 +117,11 @@ export const iamNoAdminAccess = definePolicy<IamPrincipalSnapshot, IamNoAdminAcc
     'Full administrator access turns any leaked credential or compromised workload into a full account takeover; admin rights belong to a few audited break-glass principals only.',
   severity: 'critical',
   pillar: 'security',
+  controls: [
+    { framework: 'aws-fsbp', id: 'IAM.1' },
+    { framework: 'cis-aws-foundations-3.0', id: '1.16' },
+    { framework: 'aws-well-architected', id: 'SEC03-BP02' },
+  ],
   resourceType: IAM_PRINCIPAL,
   triggers: [
     'AttachUserPolicy',

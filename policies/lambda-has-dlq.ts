@@ -35,6 +35,7 @@ export const lambdaHasDlq = definePolicy<LambdaFunctionSnapshot, LambdaHasDlqPar
     'An asynchronous invocation that fails all its retries is dropped without a trace unless it goes to a dead-letter queue or an on-failure destination; with one it can be inspected and replayed.',
   severity: 'medium',
   pillar: 'reliability',
+  controls: [{ framework: 'aws-well-architected', id: 'REL05-BP04' }],
   resourceType: LAMBDA_FUNCTION,
   triggers: [
     'CreateFunction20150331',

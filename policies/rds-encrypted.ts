@@ -21,6 +21,12 @@ export const rdsEncrypted = definePolicy<RdsDatabaseSnapshot, RdsEncryptedParame
     'Unencrypted storage, snapshots and replicas expose data to anyone who obtains a copy; encryption at rest is required by most compliance frameworks and can only be chosen at creation.',
   severity: 'high',
   pillar: 'security',
+  controls: [
+    { framework: 'aws-fsbp', id: 'RDS.3' },
+    { framework: 'aws-fsbp', id: 'RDS.27' },
+    { framework: 'cis-aws-foundations-3.0', id: '2.3.1' },
+    { framework: 'aws-well-architected', id: 'SEC08-BP02' },
+  ],
   resourceType: RDS_DATABASE,
   triggers: [
     'CreateDBInstance',

@@ -20,6 +20,11 @@ export const s3BucketPublicAccessBlocked = definePolicy<
     'One public ACL or bucket policy is enough to expose a bucket to the internet; the four settings together make S3 refuse and ignore public grants whatever the ACLs and policies say.',
   severity: 'high',
   pillar: 'security',
+  controls: [
+    { framework: 'aws-fsbp', id: 'S3.8' },
+    { framework: 'cis-aws-foundations-3.0', id: '2.1.4' },
+    { framework: 'aws-well-architected', id: 'SEC08-BP04' },
+  ],
   resourceType: S3_BUCKET,
   triggers: ['CreateBucket', 'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock'],
   defaultMode: 'enforce',

@@ -114,6 +114,13 @@ export const sgNoPublicIngress = definePolicy<SecurityGroupSnapshot, SgNoPublicI
     'A port open to the whole internet (SSH, RDP, databases) is found by scanners within minutes; only ports meant to be public, such as HTTP and HTTPS on a load balancer, should be.',
   severity: 'high',
   pillar: 'security',
+  controls: [
+    { framework: 'aws-fsbp', id: 'EC2.18' },
+    { framework: 'aws-fsbp', id: 'EC2.19' },
+    { framework: 'cis-aws-foundations-3.0', id: '5.2' },
+    { framework: 'cis-aws-foundations-3.0', id: '5.3' },
+    { framework: 'aws-well-architected', id: 'SEC05-BP02' },
+  ],
   resourceType: SECURITY_GROUP,
   triggers: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules', 'CreateSecurityGroup'],
   defaultMode: 'enforce',

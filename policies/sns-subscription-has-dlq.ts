@@ -37,6 +37,7 @@ export const snsSubscriptionHasDlq = definePolicy<
     'When SNS cannot deliver to an endpoint after its retries, the message is discarded; a subscription dead-letter queue keeps it for inspection and replay.',
   severity: 'medium',
   pillar: 'reliability',
+  controls: [{ framework: 'aws-well-architected', id: 'REL05-BP04' }],
   resourceType: SNS_SUBSCRIPTION,
   triggers: ['Subscribe', 'ConfirmSubscription', 'SetSubscriptionAttributes'],
   defaultMode: 'enforce',

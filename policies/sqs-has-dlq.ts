@@ -49,6 +49,7 @@ export const sqsHasDlq = definePolicy<SqsQueueSnapshot, SqsHasDlqParameters>({
     'A message that can never be processed is received again and again until its retention ends, blocking FIFO groups and hiding the failure; a dead-letter queue sets it aside for inspection.',
   severity: 'medium',
   pillar: 'reliability',
+  controls: [{ framework: 'aws-well-architected', id: 'REL05-BP04' }],
   resourceType: SQS_QUEUE,
   triggers: ['CreateQueue', 'SetQueueAttributes'],
   defaultMode: 'enforce',

@@ -1,6 +1,7 @@
 import { relative, sep } from 'node:path';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Catalog } from '../engine/catalog';
+import { controlKey, requirementOf } from '../engine/frameworks';
 import { SUPPRESSION_RULE, type CheckFinding, type CheckReport } from './index';
 
 export { CHECK_FORMATS, type CheckFormat } from './format-names';
@@ -30,7 +31,8 @@ export function policyRules(catalog: Catalog): ReportingDescriptor[] {
     properties: {
       severity: p.severity,
       pillar: p.pillar,
-      tags: [...new Set(['security', p.pillar])],
+      controls: p.controls.map(requirementOf),
+      tags: [...new Set(['security', p.pillar, ...p.controls.map(controlKey)])],
     },
   }));
 }

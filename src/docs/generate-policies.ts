@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { defaultCatalog } from '../catalog';
 import type { Catalog } from '../engine/catalog';
 import type { AnyPolicy } from '../engine/definitions';
+import { FRAMEWORK_IDS, FRAMEWORKS } from '../engine/frameworks';
 import { markdownCell, typeOf, type JsonSchema } from './config-keys';
 
 export const POLICIES_DOC = resolve(
@@ -29,6 +30,17 @@ function parameterRows(policy: AnyPolicy): string[] {
         `| \`${name}\` | ${cell(typeOf(p))} | ${p.default === undefined ? '(none)' : `\`${cell(JSON.stringify(p.default))}\``} | ${cell(p.description ?? '')} |`,
     ),
   ];
+}
+
+function controlsText(policy: AnyPolicy): string {
+  return FRAMEWORK_IDS.map((framework) => {
+    const ids = policy.controls.filter((c) => c.framework === framework).map((c) => c.id);
+    return ids.length
+      ? `${FRAMEWORKS[framework].title} ${ids.map((id) => `\`${id}\``).join(', ')}`
+      : '';
+  })
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** docs/policies.md, generated from the catalog: the metadata each policy declares. */
@@ -60,6 +72,7 @@ export function renderPoliciesDoc(catalog: Catalog = defaultCatalog()): string {
       `_Why:_ ${p.rationale}`,
       '',
       `- Severity: ${p.severity}; Well-Architected pillar: ${p.pillar}`,
+      `- Controls: ${controlsText(p)}`,
       `- Resource type: \`${p.resourceType}\`${type.configResourceTypes ? ` (AWS Config: ${type.configResourceTypes.map((t) => `\`${t}\``).join(', ')})` : ''}`,
       `- Triggers (CloudTrail \`${type.eventSource}\`): ${p.triggers.map((t) => `\`${t}\``).join(', ')}`,
       `- Default mode: \`${p.defaultMode}\``,

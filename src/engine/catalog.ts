@@ -6,6 +6,13 @@ import {
   type AnyResourceType,
   type IamScope,
 } from './definitions';
+import {
+  FRAMEWORK_IDS,
+  FRAMEWORKS,
+  controlKey,
+  type ControlRef,
+  type FrameworkId,
+} from './frameworks';
 
 export class CatalogError extends Error {
   override readonly name = 'CatalogError';
@@ -98,6 +105,7 @@ export class Catalog {
           policy.id,
         );
       }
+      checkControls(policy);
       if (policy.readsFailureSenders !== undefined && !type.receivesFailures) {
         throw new CatalogError(
           `policy ${policy.id}: readsFailureSenders, but resource type ${type.type} does not receive failures`,
@@ -191,6 +199,38 @@ export class Catalog {
 
   policiesFor(resourceType: string): AnyPolicy[] {
     return [...this.policies.values()].filter((p) => p.resourceType === resourceType);
+  }
+}
+
+/** Every policy names at least one control, each of a known framework and in its id shape. */
+function checkControls(policy: AnyPolicy): void {
+  const controls = (policy.controls as readonly ControlRef[] | undefined) ?? [];
+  if (controls.length === 0) {
+    throw new CatalogError(
+      `policy ${policy.id}: controls is empty; name at least one control of ${FRAMEWORK_IDS.join(', ')}`,
+      policy.id,
+    );
+  }
+  const seen = new Set<string>();
+  for (const control of controls) {
+    const framework = FRAMEWORKS[control.framework] as (typeof FRAMEWORKS)[FrameworkId] | undefined;
+    if (!framework) {
+      throw new CatalogError(
+        `policy ${policy.id}: controls: unknown framework ${JSON.stringify(control.framework)} (allowed: ${FRAMEWORK_IDS.join(', ')})`,
+        policy.id,
+      );
+    }
+    if (!framework.idPattern.test(control.id)) {
+      throw new CatalogError(
+        `policy ${policy.id}: controls: ${JSON.stringify(control.id)} is not a control id of ${framework.title} (${framework.idPattern.source})`,
+        policy.id,
+      );
+    }
+    const key = controlKey(control);
+    if (seen.has(key)) {
+      throw new CatalogError(`policy ${policy.id}: controls: ${key} is listed twice`, policy.id);
+    }
+    seen.add(key);
   }
 }
 

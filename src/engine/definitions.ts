@@ -11,6 +11,7 @@ import type {
 import type { CloudTrailRecord } from '../events/cloudtrail';
 import type { ConfigurationItem } from '../events/config-item';
 import type { ResolvedTemplate, TemplateSubject } from '../cloudformation/resolved';
+import type { ControlRef } from './frameworks';
 
 /** Every normalized snapshot carries its type and reference; the rest is per resource type. */
 export interface Snapshot {
@@ -164,6 +165,12 @@ export interface PolicyDefinition<S extends Snapshot = Snapshot, P = unknown> {
   rationale: string;
   severity: (typeof SEVERITIES)[number];
   pillar: (typeof PILLARS)[number];
+  /**
+   * The framework controls this policy checks (AWS Foundational Security Best Practices,
+   * CIS AWS Foundations, Well-Architected best practices): at least one. Security Hub,
+   * SARIF, docs and the digest carry them.
+   */
+  controls: readonly ControlRef[];
   resourceType: S['type'];
   /** CloudTrail event names (of the resource type's service) that trigger a re-evaluation. */
   triggers: readonly string[];

@@ -123,6 +123,15 @@ describe('rampart check on CloudFormation templates', () => {
       { kind: 'inSource', justification: expect.stringContaining('SEC-123') },
     ]);
     expect(results.filter((r) => r.level === 'warning' && r.kind === 'review')).toHaveLength(2); // the unknowns
+    // Code scanning can filter by framework control: the rule carries the controls it checks.
+    const rule = sarif.runs[0]!.tool.driver.rules!.find((r) => r.id === 'sg-no-public-ingress')!;
+    expect(rule.properties).toMatchObject({
+      controls: expect.arrayContaining([
+        'AWS Foundational Security Best Practices EC2.19',
+        'CIS AWS Foundations Benchmark v3.0.0/5.2',
+      ]) as unknown,
+      tags: expect.arrayContaining(['aws-fsbp EC2.19', 'cis-aws-foundations-3.0 5.2']) as unknown,
+    });
   });
 
   it('names the file and position of a template that cannot be parsed', () => {

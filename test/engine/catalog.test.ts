@@ -1,3 +1,4 @@
+import type { ControlRef } from '../../src/engine/frameworks';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { policies } from '../../policies';
@@ -81,6 +82,32 @@ describe('Catalog consistency checks', () => {
     expect(() => new Catalog({ ...base, resourceTypes: types })).toThrow(
       /resource type AWS::Lambda::Function: failureDestinations, but no enumerator/,
     );
+  });
+
+  it('refuses a policy without controls, or with an unknown framework or a malformed control id', () => {
+    const sg = policies.find((p) => p.id === 'sg-no-public-ingress')!;
+    const withControls = (controls: unknown[]) => ({
+      ...base,
+      policies: policies.map((p) => (p === sg ? { ...p, controls: controls as ControlRef[] } : p)),
+    });
+    expect(() => new Catalog(withControls([]))).toThrow(
+      /policy sg-no-public-ingress: controls is empty; name at least one control of aws-fsbp, cis-aws-foundations-3.0, aws-well-architected/,
+    );
+    expect(() => new Catalog(withControls([{ framework: 'pci-dss', id: '1.2.1' }]))).toThrow(
+      /unknown framework "pci-dss" \(allowed: aws-fsbp, cis-aws-foundations-3.0, aws-well-architected\)/,
+    );
+    expect(() => new Catalog(withControls([{ framework: 'aws-fsbp', id: 'EC2-19' }]))).toThrow(
+      /"EC2-19" is not a control id of AWS Foundational Security Best Practices/,
+    );
+    expect(
+      () =>
+        new Catalog(
+          withControls([
+            { framework: 'aws-fsbp', id: 'EC2.19' },
+            { framework: 'aws-fsbp', id: 'EC2.19' },
+          ]),
+        ),
+    ).toThrow(/aws-fsbp EC2.19 is listed twice/);
   });
 
   it('refuses wildcard or malformed IAM actions', () => {

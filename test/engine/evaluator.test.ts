@@ -82,6 +82,7 @@ function widgetWorld(state: { open: boolean; throwOnRead?: boolean }) {
       rationale: id,
       severity: 'high',
       pillar: 'security',
+      controls: [{ framework: 'aws-well-architected', id: 'SEC01-BP01' }],
       resourceType: 'Test::Widget',
       triggers: ['OpenWidget'],
       defaultMode: 'enforce',

@@ -74,6 +74,7 @@ const catalog = new Catalog({
       rationale: 'r',
       severity: 'high',
       pillar: 'security',
+      controls: [{ framework: 'aws-well-architected', id: 'SEC01-BP01' }],
       resourceType: 'Test::Bucket',
       triggers: ['OpenBucket'],
       defaultMode: 'approve',

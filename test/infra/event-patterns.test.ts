@@ -56,6 +56,7 @@ function fakeCatalog(extraNames: string[] = []) {
       rationale: id,
       severity: 'low',
       pillar: 'security',
+      controls: [{ framework: 'aws-well-architected', id: 'SEC01-BP01' }],
       resourceType,
       triggers,
       defaultMode: 'notify',
