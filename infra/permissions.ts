@@ -9,6 +9,7 @@ import {
   type IamCondition,
   type IamScope,
 } from '../src/engine/definitions';
+import { SECURITY_HUB_REPORTER_ACTIONS, SECURITY_HUB_SCOPE } from '../src/reporters/security-hub';
 import { AGGREGATOR_READ_ACTIONS } from '../src/sweep/aggregator';
 
 /**
@@ -98,6 +99,9 @@ export function evaluatorActions(catalog: Catalog, config: RampartConfig): Evalu
   if (config.compliance.sweep.aggregator) {
     for (const action of AGGREGATOR_READ_ACTIONS) read.add(action);
   }
+  if (config.securityHub.enabled) {
+    for (const action of SECURITY_HUB_REPORTER_ACTIONS) write.add(action);
+  }
   const writes = checked(write);
   for (const action of Object.keys(conditions)) {
     if (!writes.includes(action)) delete conditions[action]; // its remediator is not in use
@@ -107,6 +111,7 @@ export function evaluatorActions(catalog: Catalog, config: RampartConfig): Evalu
     const scope = catalog.writeScopes.get(service);
     if (scope) scopes[service] = scope;
   }
+  if (config.securityHub.enabled) scopes[SECURITY_HUB_SCOPE.service] = SECURITY_HUB_SCOPE;
   return { read: checked(read), write: writes, conditions, scopes };
 }
 

@@ -7,6 +7,7 @@ import { humanLoopFromEnv, type HumanLoop } from './slack/wiring';
 import { revertBreakerFor } from './reliability/wiring';
 import { HistoryReporter } from './history/reporter';
 import { historyStoreFor } from './history/wiring';
+import { SecurityHubReporter } from './reporters/security-hub';
 
 export interface RampartOptions {
   /** Configuration file; otherwise RAMPART_CONFIG_JSON, RAMPART_CONFIG or rampart.config.yaml. */
@@ -36,6 +37,14 @@ export function createRampart(options: RampartOptions = {}) {
   const reporters = [
     ...(options.reporters ?? humanLoop.reporters),
     ...(history ? [new HistoryReporter(history)] : []),
+    ...(config.securityHub.enabled
+      ? [
+          new SecurityHubReporter(clients, {
+            catalog,
+            ...(config.securityHub.region ? { region: config.securityHub.region } : {}),
+          }),
+        ]
+      : []),
   ];
   const evaluator = new Evaluator({
     catalog,

@@ -1,3 +1,4 @@
+import { securityHubSchema, securityHubSettings, type SecurityHubSettings } from './security-hub';
 import { existsSync } from 'node:fs';
 import { INPUT_LIMITS, readBoundedFile } from '../io/bounded-read';
 import { yamlValue, type YamlValueError } from '../io/yaml';
@@ -52,6 +53,8 @@ export interface RampartConfig {
   reliability: ReliabilitySettings;
   /** The periodic sweep, its history and the digest (src/config/compliance.ts). */
   compliance: ComplianceSettings;
+  /** ASFF findings in AWS Security Hub (src/config/security-hub.ts). */
+  securityHub: SecurityHubSettings;
   /** Where and how the CDK app deploys Rampart (read by `infra/`, not by the engine). */
   deployment: DeploymentSettings;
 }
@@ -112,6 +115,7 @@ export function configSchema(catalog: Catalog) {
     slack: slackConfigSchema.optional(),
     reliability: reliabilitySchema.optional(),
     compliance: complianceSchema.optional(),
+    securityHub: securityHubSchema.optional(),
     deployment: deploymentSchema,
   });
 }
@@ -202,6 +206,7 @@ export function parseConfig(
     ...(doc.slack ? { slack: doc.slack } : {}),
     reliability: reliabilitySettings(doc.reliability, env),
     compliance: complianceSettings(doc.compliance, env),
+    securityHub: securityHubSettings(doc.securityHub),
     deployment: deploymentSettings(doc.deployment),
   };
 }

@@ -30,3 +30,17 @@ export function partitionOf(region: string): string {
   if (region.startsWith('us-isob-')) return 'aws-iso-b';
   return 'aws';
 }
+
+/** Where a partition's global services (IAM) answer: one region per partition. */
+const HOME_REGIONS: Readonly<Record<string, string>> = {
+  aws: 'us-east-1',
+  'aws-cn': 'cn-north-1',
+  'aws-us-gov': 'us-gov-west-1',
+};
+
+/** The home region of a partition; `us-east-1` for one without a listed home. */
+export function homeRegionOf(partition: string): string {
+  return (
+    (Object.hasOwn(HOME_REGIONS, partition) ? HOME_REGIONS[partition] : undefined) ?? 'us-east-1'
+  );
+}

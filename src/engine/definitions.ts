@@ -97,6 +97,11 @@ export interface ResourceTypeDefinition<S extends Snapshot = Snapshot> {
   configResourceTypes: readonly string[];
   /** Why AWS Config has no items for this type (required when `configResourceTypes` is empty). */
   configNotRecorded?: string;
+  /**
+   * The ASFF `Resources[].Type` of a finding on this resource (`AwsEc2SecurityGroup`, or
+   * `Other` where Security Hub has no type for it, as for SNS subscriptions).
+   */
+  securityHubType: string | ((ref: ResourceRef) => string);
   /** CloudFormation resource types `fromTemplate` reads. */
   cloudFormationTypes: readonly string[];
   /** Event names this type can locate resources from. */

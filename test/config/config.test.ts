@@ -76,9 +76,19 @@ describe('configuration', () => {
     ]);
   });
 
+  it('Security Hub is off by default; a bad region or an unknown key is named', () => {
+    expect(parseConfig({}, catalog).securityHub).toEqual({ enabled: false });
+    expect(problems({ securityHub: { enabled: true, region: 'mars-north-1x' } })).toEqual([
+      expect.stringMatching(/^securityHub\.region: /),
+    ]);
+    expect(problems({ securityHub: { enable: true } })).toEqual([
+      'securityHub.enable: unknown key; allowed: enabled, region',
+    ]);
+  });
+
   it('names an unknown key and the allowed keys, at every level', () => {
     expect(problems({ polices: {} })).toEqual([
-      'polices: unknown key; allowed: version, ownRole, policies, slack, reliability, compliance, deployment',
+      'polices: unknown key; allowed: version, ownRole, policies, slack, reliability, compliance, securityHub, deployment',
     ]);
     expect(problems({ policies: { 'sg-open': {} } })[0]).toMatch(
       /^policies\.sg-open: unknown key; allowed: .*sg-no-public-ingress/,

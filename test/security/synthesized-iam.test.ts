@@ -274,6 +274,23 @@ describe('write scopes', () => {
     expect(actions.write.every((a) => a.startsWith('sqs:'))).toBe(true);
   });
 
+  it("Security Hub, when enabled, is granted its two writes on the account's own product and hub only", () => {
+    const off = evaluatorActions(catalog, parseConfig({}, catalog));
+    expect(off.write.filter((a) => a.startsWith('securityhub:'))).toEqual([]);
+    const on = evaluatorActions(catalog, parseConfig({ securityHub: { enabled: true } }, catalog));
+    const grants = evaluatorGrants(on, { partition: 'aws', account: '111122223333' });
+    const hub = grants.filter((g) => g.actions.some((a) => a.startsWith('securityhub:')));
+    expect(hub).toHaveLength(1);
+    expect(hub[0]!.actions).toEqual([
+      'securityhub:BatchImportFindings',
+      'securityhub:BatchUpdateFindings',
+    ]);
+    expect(hub[0]!.resources).toEqual([
+      'arn:aws:securityhub:*:111122223333:product/111122223333/default',
+      'arn:aws:securityhub:*:111122223333:hub/default',
+    ]);
+  });
+
   it('every shipped remediator writes only services with a declared scope', () => {
     for (const remediator of catalog.remediators.values()) {
       for (const action of remediator.iamActions.write) {

@@ -2,7 +2,7 @@ import type { IamScope } from '../../src/engine/definitions';
 
 /**
  * The declarations every resource type must make, for test-only types of a made-up
- * service: not recorded by AWS Config, no CloudFormation types, writes scoped to the
+ * service: not recorded by AWS Config, no CloudFormation types, `Other` in Security Hub, writes scoped to the
  * service's ARNs in the account.
  */
 export function testTypeDeclarations(service: string): {
@@ -10,6 +10,7 @@ export function testTypeDeclarations(service: string): {
   configResourceTypes: readonly string[];
   configNotRecorded: string;
   cloudFormationTypes: readonly string[];
+  securityHubType: string;
 } {
   return {
     iam: {
@@ -20,5 +21,6 @@ export function testTypeDeclarations(service: string): {
     configResourceTypes: [],
     configNotRecorded: 'a test type',
     cloudFormationTypes: [],
+    securityHubType: 'Other',
   };
 }

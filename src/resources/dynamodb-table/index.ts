@@ -105,6 +105,7 @@ export const dynamoDbTableType = defineResourceType<DynamoDbTableSnapshot>({
     arns: (p, a) => [`arn:${p}:dynamodb:*:${a}:table/*`],
     reason: 'Table writes: any table of this account, found at run time.',
   },
+  securityHubType: 'AwsDynamoDbTable',
   configResourceTypes: ['AWS::DynamoDB::Table'],
   cloudFormationTypes: ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'],
   cloudTrail: {

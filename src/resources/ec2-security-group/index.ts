@@ -111,6 +111,7 @@ export const securityGroupType = defineResourceType<SecurityGroupSnapshot>({
     reason:
       'Security-group writes: any group of this account, found at run time by event or sweep.',
   },
+  securityHubType: 'AwsEc2SecurityGroup',
   configResourceTypes: ['AWS::EC2::SecurityGroup'],
   cloudFormationTypes: ['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress'],
   cloudTrail: {

@@ -124,6 +124,7 @@ export const eventBridgeRuleType = defineResourceType<EventBridgeRuleSnapshot>({
     arns: (p, a) => [`arn:${p}:events:*:${a}:rule/*`],
     reason: 'Rule target writes: any rule of this account, found at run time.',
   },
+  securityHubType: 'Other',
   configResourceTypes: ['AWS::Events::Rule'],
   cloudFormationTypes: ['AWS::Events::Rule'],
   cloudTrail: { PutTargets: byRule('request.rule'), PutRule: byRule('request.name') },

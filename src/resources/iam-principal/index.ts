@@ -17,7 +17,7 @@ import {
   paginateListUserPolicies,
 } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../../aws/clients';
-import { partitionOf, type ResourceRef } from '../../domain';
+import { homeRegionOf, partitionOf, type ResourceRef } from '../../domain';
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, requiredString } from '../shared';
@@ -37,24 +37,14 @@ export * from './snapshot';
 
 const CFN_TYPES = IAM_CFN_TYPES;
 
-/** IAM is global; its API lives in one region per partition (Config says `global`). */
-const IAM_REGIONS: Record<string, string> = {
-  aws: 'us-east-1',
-  'aws-cn': 'cn-north-1',
-  'aws-us-gov': 'us-gov-west-1',
-};
-
 /** The IAM client for an account, whatever region the event or item named. */
 export function iamClient(
   clients: AwsClients,
   scope: { account: string; region: string },
 ): IAMClient {
   const partition = scope.region === 'global' ? 'aws' : partitionOf(scope.region);
-  return clients.get(IAMClient, {
-    account: scope.account,
-    region:
-      (Object.hasOwn(IAM_REGIONS, partition) ? IAM_REGIONS[partition] : undefined) ?? 'us-east-1',
-  });
+  // IAM is global; its API lives in one region per partition (Config says `global`).
+  return clients.get(IAMClient, { account: scope.account, region: homeRegionOf(partition) });
 }
 
 export function iamRef(kind: HolderKind, account: string, name: string, arn: string): ResourceRef {
@@ -352,6 +342,12 @@ export const iamPrincipalType = defineResourceType<IamPrincipalSnapshot>({
     'iam:GetPolicyVersion',
     'iam:ListEntitiesForPolicy',
   ],
+  securityHubType: (ref) =>
+    ref.arn.includes(':user/')
+      ? 'AwsIamUser'
+      : ref.arn.includes(':group/')
+        ? 'AwsIamGroup'
+        : 'AwsIamRole',
   configResourceTypes: [CFN_TYPES.user, CFN_TYPES.group, CFN_TYPES.role],
   collect: (clients, locator) => readHolder(clients, locator, locator.id!),
   fromConfigItem,

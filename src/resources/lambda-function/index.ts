@@ -119,6 +119,7 @@ export const lambdaFunctionType = defineResourceType<LambdaFunctionSnapshot>({
     arns: (p, a) => [`arn:${p}:lambda:*:${a}:function:*`],
     reason: 'Function writes: any function of this account, found at run time.',
   },
+  securityHubType: 'AwsLambdaFunction',
   configResourceTypes: ['AWS::Lambda::Function'],
   cloudFormationTypes: ['AWS::Lambda::Function', 'AWS::Lambda::EventInvokeConfig'],
   cloudTrail: {

@@ -84,6 +84,8 @@ export const rdsDatabaseType = defineResourceType<RdsDatabaseSnapshot>({
     RestoreDBClusterToPointInTime: cluster('request.dBClusterIdentifier'),
   },
   readActions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
+  securityHubType: (ref) =>
+    ref.arn.includes(':cluster:') ? 'AwsRdsDbCluster' : 'AwsRdsDbInstance',
   configResourceTypes: [RDS_KINDS.instance.cfnType, RDS_KINDS.cluster.cfnType],
   async collect(clients, locator) {
     const [arnKind, ...rest] = (locator.id ?? '').split(':');

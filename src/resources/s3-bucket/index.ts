@@ -66,6 +66,7 @@ export const s3BucketType = defineResourceType<S3BucketSnapshot>({
     reason:
       'Bucket writes: any bucket of this account (s3:ResourceAccount), found at run time; bucket ARNs name no account.',
   },
+  securityHubType: 'AwsS3Bucket',
   configResourceTypes: ['AWS::S3::Bucket'],
   cloudFormationTypes: ['AWS::S3::Bucket'],
   cloudTrail: {

@@ -82,6 +82,7 @@ export const snsSubscriptionType = defineResourceType<SnsSubscriptionSnapshot>({
     reason:
       'Subscription writes: any subscription of this account (subscription ARNs are the topic ARN plus an id), found at run time.',
   },
+  securityHubType: 'Other',
   configResourceTypes: [],
   configNotRecorded:
     'AWS Config records topics (AWS::SNS::Topic), not their subscriptions; events and the sweep cover subscriptions.',

@@ -141,6 +141,7 @@ export const sqsQueueType = defineResourceType<SqsQueueSnapshot>({
   type: SQS_QUEUE,
   eventSource: 'sqs.amazonaws.com',
   iam: SQS_QUEUE_SCOPE,
+  securityHubType: 'AwsSqsQueue',
   configResourceTypes: ['AWS::SQS::Queue'],
   cloudFormationTypes: ['AWS::SQS::Queue'],
   cloudTrail: { CreateQueue: byQueue, SetQueueAttributes: byQueue },
