@@ -1,3 +1,5 @@
+import type { ControlRef } from '../engine/frameworks';
+import { frameworkSections, type FrameworkSection } from './frameworks';
 import type { ComplianceSettings } from '../config/compliance';
 import type { ExceptionRecord } from '../exceptions/model';
 import { accountOfArn, describeScope } from '../exceptions/model';
@@ -60,6 +62,8 @@ export interface DigestInputs {
   pastDigests: readonly DigestRecord[];
   /** How many actors to list. */
   topActors: number;
+  /** The controls each policy checks (the policies' declarations): the per-framework section. */
+  controls?: Readonly<Record<string, readonly ControlRef[]>>;
 }
 
 export interface TimeToRevert {
@@ -116,6 +120,8 @@ export interface Digest {
   expiring: ExpiringException[];
   /** Open violations at each past digest and now, oldest first. */
   trend: { at: string; open: number; reverted?: number }[];
+  /** Controls passing and failing, per framework (from the latest sweep); none without controls. */
+  frameworks: FrameworkSection[];
 }
 
 /** Nearest-rank percentile of sorted values: the smallest value with at least p% at or below it. */
@@ -280,6 +286,7 @@ export function computeDigest(inputs: DigestInputs): Digest {
       })),
       { at: inputs.generatedAt, open, reverted },
     ],
+    frameworks: frameworkSections(inputs.sweep, inputs.controls ?? {}),
   };
 }
 

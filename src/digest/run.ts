@@ -7,6 +7,13 @@ import type { HistoryStore } from '../history/store';
 import { historyStoreFor } from '../history/wiring';
 import { DigestError, computeDigest, type Digest } from './model';
 import { readDigestInputs } from './source';
+import { policies } from '../../policies';
+import type { ControlRef } from '../engine/frameworks';
+
+/** The controls each shipped policy checks (policies are SDK-free: the digest stays small). */
+export function policyControls(): Record<string, readonly ControlRef[]> {
+  return Object.fromEntries(policies.map((p) => [p.id, p.controls]));
+}
 
 /** Where a digest reads from, per configuration and environment. */
 export interface DigestSources {
@@ -56,5 +63,5 @@ export async function makeDigest(
     schedule: config.compliance.digest.schedule,
     topActors: config.compliance.digest.topActors,
   });
-  return computeDigest(inputs);
+  return computeDigest({ ...inputs, controls: policyControls() });
 }

@@ -2,7 +2,14 @@ import type { WebClient } from '@slack/web-api';
 import type { Block } from '../slack/blocks';
 import { escapeMrkdwn } from '../slack/mrkdwn';
 import type { Digest, DigestRow } from './model';
-import { overflowLine, periodText, sweepOpenText, timeToRevertText, withChange } from './text';
+import {
+  frameworkText,
+  overflowLine,
+  periodText,
+  sweepOpenText,
+  timeToRevertText,
+  withChange,
+} from './text';
 
 /** Slack's limits on one message: blocks, and characters of one text object. */
 export const SLACK_LIMITS = { blocks: 50, textChars: 3000, headerChars: 150 } as const;
@@ -116,6 +123,19 @@ export function digestBlocks(digest: Digest): { text: string; blocks: Block[] } 
           maxTexts: 1,
           what: 'actor',
           heading: '*Top actors causing violations*',
+        },
+      ).map(section),
+    );
+  }
+  if (digest.frameworks.length > 0) {
+    blocks.push(
+      ...packLines(
+        digest.frameworks.map((f) => clip(`• ${escapeMrkdwn(frameworkText(f))}`)),
+        {
+          maxChars: SLACK_LIMITS.textChars,
+          maxTexts: 1,
+          what: 'framework',
+          heading: '*Framework controls*',
         },
       ).map(section),
     );

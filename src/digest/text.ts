@@ -1,4 +1,5 @@
 import { formatDuration } from '../notices/notice';
+import type { FrameworkSection } from './frameworks';
 import type { Digest, DigestRow, TimeToRevert } from './model';
 
 /** "3 (▲1 since the last digest)", "3 (no change)", or just "3" without a previous digest. */
@@ -36,6 +37,15 @@ export function rowText(r: DigestRow, arrows = true): string {
     `expiring ${r.expiringSoon},`,
     `time to revert ${timeToRevertText(r.timeToRevert)}`,
   ].join(' ');
+}
+
+/** "AWS Foundational Security Best Practices: 2 passing, 1 failing (EC2.19: 3 open), 0 not evaluated". */
+export function frameworkText(f: FrameworkSection): string {
+  const failing = f.controls.filter((c) => c.status === 'failing');
+  const list = failing.length
+    ? ` (${failing.map((c) => `${c.id}: ${c.open} open`).join(', ')})`
+    : '';
+  return `${f.title}: ${f.passing} passing, ${f.failing} failing${list}, ${f.notEvaluated} not evaluated`;
 }
 
 export function overflowLine(hidden: number, what: string): string {
@@ -85,6 +95,11 @@ export function digestText(digest: Digest, options: { maxRows?: number; ascii?: 
     ...(digest.expiring.length > maxRows
       ? [`  ${overflowLine(digest.expiring.length - maxRows, 'expiring exception')}`]
       : []),
+    '',
+    'Framework controls (from the sweep):',
+    ...(digest.frameworks.length === 0
+      ? ['  (none)']
+      : digest.frameworks.map((f) => `  ${frameworkText(f)}`)),
     '',
     'Trend (open violations at each digest):',
     ...digest.trend.map((t) => `  ${t.at}: ${t.open}`),
