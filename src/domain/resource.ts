@@ -44,3 +44,8 @@ export function homeRegionOf(partition: string): string {
     (Object.hasOwn(HOME_REGIONS, partition) ? HOME_REGIONS[partition] : undefined) ?? 'us-east-1'
   );
 }
+
+/** Where calls about a resource go: its region, or its partition's home for a global one (IAM). */
+export function apiRegionOf(ref: Pick<ResourceRef, 'partition' | 'region'>): string {
+  return ref.region === 'global' ? homeRegionOf(ref.partition) : ref.region;
+}

@@ -1,6 +1,6 @@
 import type { AwsSecurityFinding, SeverityLabel } from '@aws-sdk/client-securityhub';
 import { createHash } from 'node:crypto';
-import { homeRegionOf, type ResourceRef } from '../domain';
+import { apiRegionOf, type ResourceRef } from '../domain';
 import type { AnyPolicy, AnyResourceType } from '../engine/definitions';
 import { requirementOf } from '../engine/frameworks';
 import type { ReportContext } from '../engine/results';
@@ -62,7 +62,7 @@ export function findingIdOf(policyId: string, arn: string): string {
 /** The region a finding is imported into: the configured one, or the resource's own. */
 export function findingRegionOf(resource: ResourceRef, configured?: string): string {
   if (configured) return configured;
-  return resource.region === 'global' ? homeRegionOf(resource.partition) : resource.region;
+  return apiRegionOf(resource);
 }
 
 /** The account's default product: findings a customer imports for itself go there. */

@@ -5,6 +5,7 @@ import {
   type Evaluation as ConfigEvaluation,
 } from '@aws-sdk/client-config-service';
 import type { AwsClients } from '../aws/clients';
+import { apiRegionOf } from '../domain';
 import type { ReportContext, Reporter } from '../engine/evaluator';
 import { errorMessage } from '../errors';
 
@@ -98,8 +99,8 @@ export class AwsConfigReporter implements Reporter {
     const evaluation = toConfigEvaluation(context);
     if (!evaluation) return;
     const ruleName = this.ruleName(context.evaluation.policyId);
-    // IAM is global: its evaluations go to the region the event came from.
-    const region = context.resource.region === 'global' ? 'us-east-1' : context.resource.region;
+    // IAM is global: its evaluations go to the partition's home region.
+    const region = apiRegionOf(context.resource);
     const scope = { account: context.resource.account, region };
     const key = `${scope.account}|${scope.region}|${ruleName}`;
     const batch = this.pending.get(key) ?? { scope, ruleName, evaluations: [] };
