@@ -10,6 +10,7 @@ export const AUDIT_KINDS = [
   'human-action',
   'not-found',
   'record-failed',
+  'config-rule',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -144,6 +145,26 @@ export class AuditLog {
       errorName: error.name,
       reason: error.message,
     });
+  }
+
+  /**
+   * One AWS Config rule invocation: what was put (counts by compliance type), or why nothing
+   * could be (the invocation fails and AWS retries it, then sends it to the DLQ).
+   */
+  configRule(fields: {
+    ruleName: string;
+    account: string;
+    region: string;
+    trigger: string;
+    counts?: Record<string, number>;
+    testMode?: boolean;
+    error?: string;
+  }): void {
+    this.write(
+      `config rule ${fields.ruleName}: ${fields.error ? `failed: ${fields.error}` : 'evaluated'}`,
+      fields.error ? 'error' : 'info',
+      { audit: 'config-rule', ...fields },
+    );
   }
 
   decision(trigger: TriggerEvent, decision: Decision): void {

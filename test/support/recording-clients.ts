@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AwsClients, type ClientScope } from '../../src/aws/clients';
 
-const READ_PREFIXES = ['Get', 'List', 'Describe'];
+const READ_PREFIXES = ['Get', 'List', 'Describe', 'BatchGet'];
 
 /** True for a command that only reads (`GetQueueAttributesCommand`, `ListTargetsByRuleCommand`). */
 export function isReadCommand(name: string): boolean {
@@ -14,6 +14,8 @@ export function isReadCommand(name: string): boolean {
  */
 export class RecordingClients extends AwsClients {
   readonly calls: string[] = [];
+  /** Every call with its input, in order (for asserting what was sent). */
+  readonly sent: { command: string; input: unknown }[] = [];
   private readonly instrumented = new WeakSet<object>();
 
   override get<C extends { destroy(): void }>(
@@ -29,6 +31,10 @@ export class RecordingClients extends AwsClients {
         (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
           async (args: unknown) => {
             this.calls.push(String(context.commandName));
+            this.sent.push({
+              command: String(context.commandName),
+              input: (args as { input?: unknown }).input,
+            });
             return next(args);
           },
         { step: 'initialize', name: `recordCalls-${randomUUID()}` },
@@ -44,5 +50,6 @@ export class RecordingClients extends AwsClients {
 
   reset(): void {
     this.calls.length = 0;
+    this.sent.length = 0;
   }
 }

@@ -12,6 +12,7 @@ import {
   type ConfigurationItem,
 } from '../../events/config-item';
 import type { EventEnvelope } from '../../events/cloudtrail';
+import type { AnyResourceType, Snapshot } from '../definitions';
 import { skipOf, type Intake } from '../work-item';
 import type { SourceDeps } from './cloudtrail';
 
@@ -59,6 +60,26 @@ export async function fetchConfigurationItem(
 }
 
 /**
+ * A configuration item → its type's snapshot: built from the item with `fromConfigItem`;
+ * types without one (their item lacks what the policy judges) read live through `collect`.
+ * Undefined when the resource no longer exists.
+ */
+export async function snapshotOfConfigItem(
+  clients: AwsClients,
+  type: AnyResourceType,
+  item: ConfigurationItem,
+): Promise<Snapshot | undefined> {
+  if (type.fromConfigItem) return type.fromConfigItem(item);
+  return type.collect(clients, {
+    type: type.type,
+    account: item.account,
+    region: item.region,
+    id: item.resourceName ?? item.resourceId,
+    ...(item.resourceName ? { name: item.resourceName } : {}),
+  });
+}
+
+/**
  * A "Config Configuration Item Change" event → the one resource it describes, judged by all
  * of its type's enabled policies (Config reports state, not a specific API call). Its
  * snapshot is built from the item with the type's `fromConfigItem`; types without one (their
@@ -97,12 +118,10 @@ export function configItemIntake(
       ? { name: change.item.resourceName }
       : {}),
   };
-  const snapshotOf = async (item: ConfigurationItem) =>
-    type.fromConfigItem
-      ? type.fromConfigItem(item)
-      : type.collect(deps.clients, { ...locator, id: item.resourceName ?? item.resourceId });
   const read = async () =>
-    snapshotOf(
+    snapshotOfConfigItem(
+      deps.clients,
+      type,
       change.kind === 'item'
         ? change.item
         : await fetchConfigurationItem(deps.clients, head, head.resourceType, head.resourceId),
