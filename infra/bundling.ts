@@ -17,6 +17,7 @@ export const EVALUATOR_ENTRY = resolve(REPO_ROOT, 'src/handlers/evaluator.ts');
 export const SLACK_ENTRY = resolve(REPO_ROOT, 'src/handlers/slack.ts');
 export const SWEEP_ENTRY = resolve(REPO_ROOT, 'src/handlers/sweep.ts');
 export const DIGEST_ENTRY = resolve(REPO_ROOT, 'src/handlers/digest.ts');
+export const CONFIG_RULE_ENTRY = resolve(REPO_ROOT, 'src/handlers/config-rule.ts');
 const YAML_STUB = resolve(REPO_ROOT, 'infra/lambda-stubs/yaml.ts');
 const BUILD_SCRIPT = resolve(REPO_ROOT, 'infra/build-lambda.ts');
 

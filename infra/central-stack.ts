@@ -57,6 +57,7 @@ import {
   lambdaCode,
 } from './bundling';
 import { InfraError } from './errors';
+import { RampartConfigRules } from './config-rules';
 import { crossAccountScope } from './cross-account';
 import {
   EncryptedQueueTarget,
@@ -116,6 +117,8 @@ export class RampartCentralStack extends Stack {
   readonly alarmTopic: sns.Topic;
   readonly sweep: lambda.Function;
   readonly digest: lambda.Function;
+  /** With `deployment.configRules`: the Config custom rules and their function. */
+  readonly configRules?: RampartConfigRules;
   /**
    * What the evaluator is told about its tables, topics and deadlines; the sweep, which
    * evaluates and remediates through the same code, is told the same.
@@ -448,6 +451,19 @@ export class RampartCentralStack extends Stack {
       targets: [scheduledTarget(this.digest)],
     });
     new CfnOutput(this, 'DigestTopicArn', { value: digestTopic.topicArn });
+
+    if (deployment.configRules) {
+      this.configRules = new RampartConfigRules(this, 'ConfigRules', {
+        catalog,
+        config,
+        runtime,
+        runtimeConfigJson: props.runtimeConfigJson,
+        deadLetterQueue: this.deadLetterQueue,
+        key,
+        sourceMaps: evaluatorSettings.sourceMaps,
+      });
+      this.otherRoles.push(this.configRules.role);
+    }
 
     this.addAlarmsAndDashboard(evaluatorLogs);
 

@@ -11,6 +11,8 @@ import {
 } from '../src/engine/definitions';
 import { SECURITY_HUB_REPORTER_ACTIONS, SECURITY_HUB_SCOPE } from '../src/reporters/security-hub';
 import { AGGREGATOR_READ_ACTIONS } from '../src/sweep/aggregator';
+import { CONFIG_RULE_ACTIONS } from '../src/config-rules/evaluate';
+import { configRulePolicies } from '../src/config-rules/rule-names';
 
 /**
  * The evaluator's IAM actions, derived from what the catalog declares (never written by
@@ -246,4 +248,35 @@ export function ownPermissionsFence(ownRoleArns: string[], boundaryArns: string[
       resources: boundaryArns,
     },
   ];
+}
+
+/** `config:PutEvaluations`: the one write of the Config rule function. */
+export const PUT_EVALUATIONS = 'config:PutEvaluations';
+
+export const PUT_EVALUATIONS_REASON =
+  'config:PutEvaluations has no resource type in AWS (it takes `*`); each call carries the ResultToken of one rule invocation, so it can only answer the invocation AWS Config made, and the grant is held to this region.';
+
+/**
+ * What the AWS Config rule function may do, derived like the evaluator's: the reads of the
+ * policies it stands for (their types' collect actions, the sender listings where a verdict
+ * needs them), Config's inventory reads, and PutEvaluations. No remediator's action: the
+ * rule path never writes to a resource.
+ */
+export function configRuleActions(
+  catalog: Catalog,
+  config: RampartConfig,
+): { read: string[]; write: string[] } {
+  const read = new Set<string>();
+  for (const policy of configRulePolicies(catalog, config).values()) {
+    for (const action of catalog.resourceTypes.get(policy.resourceType)!.readActions) {
+      read.add(action);
+    }
+    if (policy.readsFailureSenders !== undefined) {
+      for (const sender of failureSenderTypes(catalog)) {
+        for (const action of sender.enumerate?.readActions ?? []) read.add(action);
+      }
+    }
+  }
+  for (const action of CONFIG_RULE_ACTIONS) if (action !== PUT_EVALUATIONS) read.add(action);
+  return { read: checked(read), write: [PUT_EVALUATIONS] };
 }

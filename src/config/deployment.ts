@@ -75,6 +75,12 @@ export const deploymentSchema = z
         enabled: z.boolean().default(false),
       })
       .prefault({}),
+    /**
+     * Deploys one AWS Config custom rule per enabled policy of a type Config records, with
+     * Rampart's rule function (detective: it puts evaluations, never remediates), in the
+     * central account and region. Needs an AWS Config recorder there.
+     */
+    configRules: z.boolean().default(false),
     schedules: z
       .strictObject({
         sweep: scheduleExpression.default('rate(1 day)'),

@@ -30,6 +30,7 @@ describe('the deployment section', () => {
       },
       alarms: {},
       slack: { enabled: false },
+      configRules: false,
       schedules: { sweep: 'rate(1 day)' },
     });
   });

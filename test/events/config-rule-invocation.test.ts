@@ -85,7 +85,8 @@ describe('AWS Config rule invocations', () => {
   });
 
   it('names the field and what is allowed for bad input, within the stated bounds', () => {
-    const { resultToken: _t, ...noToken } = sg;
+    const noToken: Record<string, unknown> = { ...sg };
+    delete noToken.resultToken;
     expect(failure(noToken)).toEqual({ field: 'resultToken', problem: 'is missing' });
     expect(failure({ ...sg, invokingEvent: '{not json' }).field).toBe('invokingEvent');
     expect(
