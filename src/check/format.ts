@@ -15,7 +15,7 @@ function levelOf(f: CheckFinding): Result.level {
   return f.severity === 'low' ? 'note' : f.severity === 'medium' ? 'warning' : 'error';
 }
 
-function uriOf(file: string, baseDir: string): string {
+export function uriOf(file: string, baseDir: string): string {
   const rel = relative(baseDir, file);
   return (rel.startsWith('..') ? file : rel).split(sep).join('/');
 }

@@ -1,6 +1,7 @@
 import { defaultCatalog } from '../catalog';
 import { checkTemplates } from '../check';
 import { CHECK_FORMATS, toSarif, toText, type CheckFormat } from '../check/format';
+import { toCheckOcsf } from '../check/ocsf';
 import { loadTemplates } from '../cloudformation/template';
 import { loadConfig } from '../config';
 import { EXIT, oneOf } from './usage';
@@ -19,9 +20,11 @@ export async function checkCommand(
   const out =
     format === 'sarif'
       ? JSON.stringify(toSarif(report, catalog, rampartVersion()), null, 2)
-      : format === 'json'
-        ? JSON.stringify(report, null, 2)
-        : toText(report);
+      : format === 'ocsf'
+        ? JSON.stringify(toCheckOcsf(report, catalog, rampartVersion(), Date.now()), null, 2)
+        : format === 'json'
+          ? JSON.stringify(report, null, 2)
+          : toText(report);
   process.stdout.write(`${out}\n`);
   const { violations, errors, unknown } = report.summary;
   return violations + errors > 0 || (opts.failOnUnknown && unknown > 0) ? EXIT.problem : EXIT.ok;

@@ -8,6 +8,7 @@ import {
   toScanTable,
   type ScanFormat,
 } from '../sweep/format';
+import { toScanOcsf } from '../sweep/ocsf';
 import { Sweeper } from '../sweep/sweep';
 import { TtyProgress } from './progress';
 
@@ -57,7 +58,9 @@ export async function scanCommand(opts: ScanOptions): Promise<number> {
         ? toScanJson(report)
         : opts.format === 'sarif'
           ? JSON.stringify(toScanSarif(report, catalog, opts.version), null, 2)
-          : toScanTable(report);
+          : opts.format === 'ocsf'
+            ? JSON.stringify(toScanOcsf(report, catalog, opts.version), null, 2)
+            : toScanTable(report);
     process.stdout.write(`${out}\n`);
     for (const e of report.summary.errors) {
       process.stderr.write(

@@ -10,6 +10,7 @@ import { checkTemplates } from '../../src/check';
 import { toSarif } from '../../src/check/format';
 import { loadTemplates, parseTemplate } from '../../src/cloudformation/template';
 import { parseConfig } from '../../src/config';
+import { ocsfProblems } from '../support/ocsf-schema';
 import { REPO_ROOT } from '../support/samples';
 
 const catalog = defaultCatalog();
@@ -134,6 +135,49 @@ describe('rampart check on CloudFormation templates', () => {
     });
   });
 
+  it('produces schema-valid OCSF Compliance Findings, by file and logical id, from the CLI too', () => {
+    const run = cli('check', MIXED, '--format', 'ocsf');
+    expect(run.code).toBe(1);
+    const ocsf = JSON.parse(run.stdout) as {
+      status_id: number;
+      time: number;
+      compliance: { control: string; status_id: number; status_detail?: string };
+      resources: { uid: string; name: string; data: { line: number } }[];
+    }[];
+    for (const f of ocsf) expect(ocsfProblems(f)).toEqual([]);
+    const by = Object.fromEntries(
+      ocsf.map((f) => [`${f.resources[0]!.name}/${f.compliance.control}`, f]),
+    );
+    // The same seven findings as the statuses above; the compliant ProdOnlyRdp has none.
+    expect(Object.keys(by).sort()).toEqual([
+      'BastionSecurityGroup/sg-no-public-ingress',
+      'ImportedSecurityGroup/sg-no-public-ingress',
+      'LazySuppression/rampart-suppression',
+      'LazySuppression/sg-no-public-ingress',
+      'OfficeSecurityGroup/sg-no-public-ingress',
+      'SshFromAnywhere/sg-no-public-ingress',
+      'WebSecurityGroup/sg-no-public-ingress',
+    ]);
+    const web = by['WebSecurityGroup/sg-no-public-ingress']!;
+    expect(web.resources[0]).toMatchObject({
+      uid: 'test/fixtures/templates/sg-mixed.yaml#WebSecurityGroup',
+      data: { line: 14 },
+    });
+    expect([web.status_id, web.compliance.status_id]).toEqual([1, 3]); // New, Fail
+    const bastion = by['BastionSecurityGroup/sg-no-public-ingress']!;
+    expect([bastion.status_id, bastion.compliance.status_id]).toEqual([3, 3]); // Suppressed, Fail
+    expect(bastion.compliance.status_detail).toContain('SEC-123');
+    // Unknown and error are never a pass: compliance Unknown, with why.
+    for (const key of [
+      'OfficeSecurityGroup/sg-no-public-ingress',
+      'LazySuppression/rampart-suppression',
+    ]) {
+      expect(by[key]!.compliance.status_id, key).toBe(0);
+      expect(by[key]!.compliance.status_detail, key).toBeTruthy();
+    }
+    expect(Math.abs(ocsf[0]!.time - Date.now())).toBeLessThan(120_000);
+  });
+
   it('names the file and position of a template that cannot be parsed', () => {
     expect(() => parseTemplate('Resources:\n  A:\n    Type: [unclosed\n', 'bad.yaml')).toThrow(
       /^bad\.yaml:\d+:\d+: /,
@@ -167,6 +211,6 @@ describe('rampart check on CloudFormation templates', () => {
     expect(parse.stderr).toMatch(/bad\.yaml:\d+:\d+/);
     const usage = cli('check', clean, '--format', 'xml');
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain('allowed: text, json, sarif');
+    expect(usage.stderr).toContain('allowed: text, json, sarif, ocsf');
   });
 });

@@ -13,6 +13,7 @@ import { ensureExceptionsTable } from '../../src/exceptions/table';
 import { startFaultProxy, type FaultProxy } from '../../src/local/fault-proxy';
 import type { SweepFinding } from '../../src/sweep/model';
 import { startMoto, type MotoServer } from '../../src/local/moto';
+import { ocsfProblems } from '../support/ocsf-schema';
 import { seedClients, seedEveryPolicy, type SeedClients, type Seeded } from './seed';
 
 const REGION = 'eu-west-3';
@@ -245,6 +246,35 @@ describe('rampart scan against moto: every policy, compliant twins and exception
     ).toEqual(['sg-no-public-ingress', 'sqs-has-dlq']);
   });
 
+  it('ocsf format: schema-valid Compliance Findings, one per finding, suppressed where excepted', async () => {
+    const json = JSON.parse((await scan(env, '--format', 'json')).stdout) as ScanJson;
+    const ocsf = JSON.parse((await scan(env, '--format', 'ocsf')).stdout) as {
+      class_uid: number;
+      status_id: number;
+      finding_info: { uid: string };
+      compliance: { control: string; status_id: number; requirements: string[] };
+      resources: { uid: string }[];
+      cloud: { account: { uid: string } };
+    }[];
+    for (const f of ocsf) expect(ocsfProblems(f)).toEqual([]);
+    expect(ocsf.map((f) => `${f.compliance.control} ${f.resources[0]!.uid}`).sort()).toEqual(
+      json.findings.map((f) => `${f.policy} ${f.arn}`).sort(),
+    );
+    expect(new Set(ocsf.map((f) => f.finding_info.uid)).size).toBe(ocsf.length);
+    expect(ocsf.every((f) => f.class_uid === 2003 && f.cloud.account.uid === ACCOUNT)).toBe(true);
+    // Excepted findings (status 3 Suppressed) are the sg and sqs ones, still failing compliance.
+    expect(
+      ocsf
+        .filter((f) => f.status_id === 3)
+        .map((f) => f.compliance.control)
+        .sort(),
+    ).toEqual(['sg-no-public-ingress', 'sqs-has-dlq']);
+    expect(ocsf.every((f) => f.compliance.status_id === 3)).toBe(true);
+    expect(
+      ocsf.find((f) => f.compliance.control === 'sg-no-public-ingress')!.compliance.requirements,
+    ).toContain('AWS Foundational Security Best Practices EC2.19');
+  });
+
   it('exit 0 on a clean region; exit 2 on a bad --region or --format', async () => {
     const clean = await scan(env, '--region', 'sa-east-1', '--format', 'json');
     expect(JSON.parse(clean.stdout).findings).toEqual([]);
@@ -254,7 +284,7 @@ describe('rampart scan against moto: every policy, compliant twins and exception
     expect(badRegion.stderr).toContain('--region "mars-1" is not an AWS region');
     const badFormat = await scan(env, '--format', 'xml');
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toContain('allowed: table, json, sarif');
+    expect(badFormat.stderr).toContain('allowed: table, json, sarif, ocsf');
   });
 
   describe('access denied', () => {
