@@ -1,3 +1,4 @@
+import type { FrameworkSection } from './frameworks';
 import type { Digest } from './model';
 import { periodText, sweepOpenText, timeToRevertText, withChange } from './text';
 
@@ -30,6 +31,8 @@ table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #dde1
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #eceef2;vertical-align:top}
 th{background:#eef0f4;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .up{color:#b42318}.down{color:#067647}
+h3{font-size:14px;margin:16px 0 6px}
+.failing{color:#b42318;font-weight:600}.passing{color:#067647}.not-evaluated{color:#5b6475}
 `;
 
 function trendChart(trend: Digest['trend']): string {
@@ -124,6 +127,50 @@ function table(headers: string[], rows: string[][], numeric: number[] = []): str
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
+const CONTROL_COLOURS = { failing: '#d6523c', passing: '#3c9d5d', 'not-evaluated': '#c3c8d2' };
+const STATUS_TEXT = { failing: 'failing', passing: 'passing', 'not-evaluated': 'not evaluated' };
+
+/** One bar per framework: its controls failing, passing and not evaluated, in proportion. */
+function controlsBar(f: FrameworkSection): string {
+  const w = 640;
+  const total = f.failing + f.passing + f.notEvaluated;
+  let x = 0;
+  const parts = (['failing', 'passing', 'not-evaluated'] as const)
+    .map((status) => {
+      const n =
+        status === 'failing' ? f.failing : status === 'passing' ? f.passing : f.notEvaluated;
+      if (n === 0 || total === 0) return '';
+      const width = (n / total) * w;
+      const rect = `<rect class="control-${status}" x="${x.toFixed(1)}" y="0" width="${width.toFixed(1)}" height="18" fill="${CONTROL_COLOURS[status]}"><title>${n} ${STATUS_TEXT[status]}</title></rect>`;
+      x += width;
+      return rect;
+    })
+    .join('');
+  return `<svg class="chart" data-chart="framework-${escapeHtml(f.framework)}" viewBox="0 0 ${w} 18" role="img" aria-label="${escapeHtml(`${f.title}: ${f.failing} failing, ${f.passing} passing, ${f.notEvaluated} not evaluated`)}">${parts}</svg>`;
+}
+
+/** Per framework: the bar, the counts and every control with the policies that check it. */
+function frameworksHtml(frameworks: readonly FrameworkSection[]): string {
+  if (frameworks.length === 0) return '<p class="muted">No policy declares framework controls.</p>';
+  return frameworks
+    .map(
+      (f) => `<h3>${escapeHtml(f.title)}</h3>
+<p class="muted">${f.failing} failing · ${f.passing} passing · ${f.notEvaluated} not evaluated</p>
+${controlsBar(f)}
+${table(
+  ['Control', 'Status', 'Open', 'Policies'],
+  f.controls.map((c) => [
+    escapeHtml(c.id),
+    `<span class="${c.status}">${escapeHtml(STATUS_TEXT[c.status])}</span>`,
+    escapeHtml(c.open),
+    escapeHtml(c.policies.join(', ')),
+  ]),
+  [2],
+)}`,
+    )
+    .join('\n');
+}
+
 /**
  * The digest as one self-contained HTML page: inline CSS and SVG, no script, and a
  * Content-Security-Policy that forbids loading anything, so it opens the same offline.
@@ -185,6 +232,9 @@ export function digestHtml(digest: Digest): string {
     barsBy(digest.rows, (r) => r.account),
   )}</figure>
 </div>
+<h2>Framework controls</h2>
+<p class="muted">From the sweep: a control fails while a policy that checks it has open violations, passes when judged with none, and is not evaluated otherwise.</p>
+${frameworksHtml(digest.frameworks)}
 <h2>By policy and account</h2>
 ${table(['Policy', 'Account', 'Open', 'Reverted', 'Granted', 'Denied', 'Expiring', 'Time to revert'], rows, [2, 3, 4, 5, 6])}
 <h2>Top actors causing violations</h2>

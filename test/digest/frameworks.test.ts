@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frameworkSections } from '../../src/digest/frameworks';
+import { digestHtml } from '../../src/digest/html';
+import { largeDigest } from './large';
 import { policyControls } from '../../src/digest/run';
 import { frameworkText } from '../../src/digest/text';
 import type { SweepSummary } from '../../src/sweep/model';
@@ -74,5 +76,31 @@ describe("the digest's framework section", () => {
     ]);
     for (const s of sections) expect(s.passing + s.failing).toBe(0);
     expect(frameworkSections(sweep, {})).toEqual([]);
+  });
+
+  it('the HTML report shows each framework: a bar and every control with its status, open count and policies', () => {
+    const html = digestHtml({
+      ...largeDigest(),
+      frameworks: frameworkSections(sweep, policyControls()),
+    });
+    const row = (id: string) =>
+      new RegExp(
+        `<tr><td>${id.replace('.', '\\.')}</td><td><span class="([a-z-]+)">([a-z ]+)</span></td><td class="n">(\\d+)</td><td>([^<]*)</td></tr>`,
+      ).exec(html);
+    expect(row('EC2.19')?.slice(1)).toEqual(['failing', 'failing', '3', 'sg-no-public-ingress']);
+    expect(row('IAM.1')?.slice(1)).toEqual(['passing', 'passing', '0', 'iam-no-admin-access']);
+    expect(row('RDS.3')?.slice(1)).toEqual([
+      'not-evaluated',
+      'not evaluated',
+      '0',
+      'rds-encrypted',
+    ]);
+    expect(html).toContain('<h3>AWS Foundational Security Best Practices</h3>');
+    expect(html).toContain('2 failing · 1 passing · 3 not evaluated');
+    expect(html).toMatch(
+      /data-chart="framework-aws-fsbp"[^>]*aria-label="AWS Foundational Security Best Practices: 2 failing, 1 passing, 3 not evaluated"/,
+    );
+    const noControls = digestHtml({ ...largeDigest(), frameworks: [] });
+    expect(noControls).toContain('No policy declares framework controls.');
   });
 });

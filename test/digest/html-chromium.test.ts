@@ -68,6 +68,20 @@ describe('the HTML digest report in headless Chromium', () => {
       expect(box!.height, chart).toBeGreaterThan(50);
     }
     expect(await page.locator('svg[data-chart="by-policy"] rect.bar').count()).toBe(15);
+    // The framework section: a bar per framework, as wide as the page's charts.
+    for (const framework of ['aws-fsbp', 'cis-aws-foundations-3.0', 'aws-well-architected']) {
+      const bar = page.locator(`svg[data-chart="framework-${framework}"]`);
+      await expect(bar.isVisible()).resolves.toBe(true);
+      expect((await bar.boundingBox())!.width, framework).toBeGreaterThan(200);
+    }
+    expect(
+      await page.locator('svg[data-chart="framework-aws-fsbp"] rect.control-failing').count(),
+    ).toBe(1);
+    expect(
+      await page
+        .locator('svg[data-chart="framework-cis-aws-foundations-3.0"] rect.control-not-evaluated')
+        .count(),
+    ).toBe(1);
     expect(await page.locator('svg[data-chart="trend"] circle').count()).toBe(9); // 8 past + now
     expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(500);
     // the actor carrying markup is shown as text, not run

@@ -85,5 +85,18 @@ export function largeDigest(
       byPolicyAccount: [],
     })),
     topActors: 50,
+    // Every policy checks two controls; one more, never swept, is not evaluated.
+    controls: {
+      ...Object.fromEntries(
+        Array.from({ length: sizes.policies }, (_, p) => [
+          policy(p),
+          [
+            { framework: 'aws-fsbp' as const, id: `EC2.${(p % 10) + 1}` },
+            { framework: 'aws-well-architected' as const, id: `SEC0${(p % 9) + 1}-BP01` },
+          ],
+        ]),
+      ),
+      'policy-never-swept': [{ framework: 'cis-aws-foundations-3.0' as const, id: '1.4' }],
+    },
   });
 }
