@@ -391,6 +391,11 @@ class SweepRun {
       const evaluation = this.deps.evaluator.evaluate(policy, snapshot);
       if (evaluation.status === 'compliant') {
         counts.compliant++;
+        // Open before, compliant now (fixed by hand, or by a change no event reported): its
+        // outcome is reported so that findings elsewhere (Security Hub) are closed.
+        if (this.known.has(findingKey(policy.id, snapshot.ref.arn))) {
+          this.acting.push(this.calls(() => this.reportFixed(policy, snapshot, evaluation)));
+        }
         continue;
       }
       if (evaluation.status === 'not-applicable') {
@@ -400,6 +405,17 @@ class SweepRun {
       this.acting.push(this.calls(() => this.act(policy, snapshot, evaluation)));
     }
     this.options.progress?.scanned(snapshot.type, 1);
+  }
+
+  /**
+   * A known violation found fixed: handled as compliant by the evaluator, which audits and
+   * reports it (reporters never throw: a failing one is audited).
+   */
+  private async reportFixed(policy: AnyPolicy, snapshot: Snapshot, evaluation: Evaluation) {
+    await this.deps.evaluator.handleSnapshot([policy], snapshot, this.trigger, {
+      dryRun: true,
+      evaluated: new Map([[policy.id, evaluation]]),
+    });
   }
 
   private async act(policy: AnyPolicy, snapshot: Snapshot, evaluation: Evaluation) {

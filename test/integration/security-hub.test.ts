@@ -1,4 +1,4 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import {
   EnableSecurityHubCommand,
   GetFindingsCommand,
@@ -13,6 +13,7 @@ import { defaultCatalog } from '../../src/catalog';
 import { parseConfig } from '../../src/config';
 import { Evaluator } from '../../src/engine/evaluator';
 import { ExceptionStore } from '../../src/exceptions/store';
+import { ensureHistoryTable } from '../../src/history/store';
 import { ensureExceptionsTable } from '../../src/exceptions/table';
 import { startFaultProxy, type FaultProxy } from '../../src/local/fault-proxy';
 import { findingIdOf } from '../../src/reporters/asff';
@@ -223,6 +224,56 @@ describe('Security Hub findings follow what Rampart did (moto)', () => {
         ProductFields: { 'rampart/eventSource': 'rampart.sweep' },
       });
     }
+  });
+  it('the next sweep closes the finding of a violation fixed by hand (no event), and only that one', async () => {
+    const [fixed, open] = await Promise.all([1, 2].map(() => seedSecurityGroup(ec2, [OPEN_22])));
+    await ensureHistoryTable(clients, {
+      name: 'rampart-history-security-hub',
+      region: 'us-east-1',
+    });
+    const enabled = Object.fromEntries(
+      [...catalog.policies.keys()].map((p) => [
+        p,
+        p === 'sg-no-public-ingress' ? { mode: 'notify' } : { enabled: false },
+      ]),
+    );
+    const config = parseConfig(
+      {
+        securityHub: { enabled: true },
+        policies: enabled,
+        compliance: { historyTable: 'rampart-history-security-hub', sweep: { regions: [REGION] } },
+      },
+      catalog,
+    );
+    const rampart = createRampart({ config, clients, audit: auditLog(), reporters: [] });
+    await new Sweeper(rampart).run({ remediate: false, record: true });
+    const arnOf = (groupId: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/${groupId}`;
+    const idOf = (groupId: string) => findingIdOf('sg-no-public-ingress', arnOf(groupId));
+    expect((await findingsOf(idOf(fixed!)))[0]!.Compliance).toEqual({
+      Status: 'FAILED',
+      RelatedRequirements: expect.any(Array),
+    });
+
+    // Fixed by hand, with no event Rampart sees.
+    await ec2.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: fixed,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+        ],
+      }),
+    );
+    updates.length = 0;
+    const { summary } = await new Sweeper(rampart).run({ remediate: false, record: true });
+    expect(summary.errors).toEqual([]);
+    const [closed] = await findingsOf(idOf(fixed!));
+    expect(closed!.Compliance?.Status).toBe('PASSED');
+    expect(updates).toContainEqual({ ids: [idOf(fixed!)], status: 'RESOLVED' });
+    // The group still open keeps its finding open; nothing else was resolved.
+    expect((await findingsOf(idOf(open!)))[0]!.Compliance?.Status).toBe('FAILED');
+    expect(updates.filter((u) => u.status === 'RESOLVED').flatMap((u) => u.ids)).toEqual([
+      idOf(fixed!),
+    ]);
   });
 });
 
