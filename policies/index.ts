@@ -4,9 +4,11 @@ import { eventbridgeTargetHasDlq } from './eventbridge-target-has-dlq';
 import { iamNoAdminAccess } from './iam-no-admin-access';
 import { lambdaHasDlq } from './lambda-has-dlq';
 import { rdsEncrypted } from './rds-encrypted';
+import { rdsNotPublic } from './rds-not-public';
 import { s3BucketPublicAccessBlocked } from './s3-bucket-public-access-blocked';
 import { sgNoPublicIngress } from './sg-no-public-ingress';
 import { snsSubscriptionHasDlq } from './sns-subscription-has-dlq';
+import { sqsEncrypted } from './sqs-encrypted';
 import { sqsHasDlq } from './sqs-has-dlq';
 
 /** The policy pack: one file per policy, one line here. */
@@ -20,4 +22,6 @@ export const policies: readonly AnyPolicy[] = [
   eventbridgeTargetHasDlq,
   iamNoAdminAccess,
   s3BucketPublicAccessBlocked,
+  sqsEncrypted,
+  rdsNotPublic,
 ];

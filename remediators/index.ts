@@ -3,10 +3,12 @@ import { dynamodbEnableKms } from './dynamodb-enable-kms';
 import { eventbridgeTargetAddDlq } from './eventbridge-target-add-dlq';
 import { iamRemoveAdminAccess } from './iam-remove-admin-access';
 import { lambdaAddFailureDestination } from './lambda-add-failure-destination';
+import { rdsMakePrivate } from './rds-make-private';
 import { revokeIngress } from './revoke-ingress';
 import { s3BlockPublicAccess } from './s3-block-public-access';
 import { snsSubscriptionAddDlq } from './sns-subscription-add-dlq';
 import { sqsAddDlq } from './sqs-add-dlq';
+import { sqsEnableSse } from './sqs-enable-sse';
 
 /** Every remediator: one file each, one line here. */
 export const remediators: readonly AnyRemediator[] = [
@@ -18,4 +20,6 @@ export const remediators: readonly AnyRemediator[] = [
   lambdaAddFailureDestination,
   iamRemoveAdminAccess,
   s3BlockPublicAccess,
+  sqsEnableSse,
+  rdsMakePrivate,
 ];

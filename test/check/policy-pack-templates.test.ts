@@ -34,18 +34,26 @@ const EXPECTED = {
   'InlineAdminRoleBad/iam-no-admin-access': 'violation',
   'AdminPolicyBad/iam-no-admin-access': 'violation',
   'ImportedArnsUnknown/iam-no-admin-access': 'unknown',
+  'DbPublicBad/rds-not-public': 'violation',
+  'DbRestoredUnknown/rds-not-public': 'unknown',
+  'QueueSseOffBad/sqs-encrypted': 'violation',
+  'QueueUnknown/sqs-encrypted': 'unknown',
   // Counted apart: neither compliant nor a finding to fix.
   'ClusterMemberOk/rds-encrypted': 'not-applicable',
   'DeadLetters/sqs-has-dlq': 'not-applicable',
   'QueueNamedDlqOk/sqs-has-dlq': 'not-applicable',
   'SubEmailOk/sns-subscription-has-dlq': 'not-applicable',
+  'ClusterBad/rds-not-public': 'not-applicable',
 };
 
-// Every resource of a policy's CloudFormation types is judged, compliant ones included.
+// Every resource of a policy's CloudFormation types is judged, compliant ones included; a
+// resource judged by several policies counts once.
 const JUDGED = {
   'dynamodb-encrypted-kms': 6, // TableOk, TableBad, TableIfOk, GlobalTableBad, TableUnknown, SuppressedTable
-  'rds-encrypted': 5,
-  'sqs-has-dlq': 5,
+  // rds-encrypted and rds-not-public judge the same six databases, each counted once.
+  'rds-encrypted, rds-not-public': 6,
+  // sqs-has-dlq and sqs-encrypted judge the same six queues.
+  'sqs-has-dlq, sqs-encrypted': 6,
   'lambda-has-dlq': 4,
   'sns-subscription-has-dlq': 3,
   'eventbridge-target-has-dlq': 3,
@@ -63,7 +71,7 @@ describe.each(['yaml', 'json'])('rampart check on the policy-pack corpus (%s)', 
   });
 
   it('counts not-applicable pairs apart, as SARIF notApplicable results of level none', () => {
-    expect(report.summary.notApplicable).toBe(4);
+    expect(report.summary.notApplicable).toBe(5);
     expect(report.summary.violations).toBe(
       Object.values(EXPECTED).filter((s) => s === 'violation').length,
     );
@@ -72,6 +80,7 @@ describe.each(['yaml', 'json'])('rampart check on the policy-pack corpus (%s)', 
     expect(na.map((r) => [r.ruleId, r.level]).sort()).toEqual(
       [
         ['rds-encrypted', 'none'],
+        ['rds-not-public', 'none'],
         ['sns-subscription-has-dlq', 'none'],
         ['sqs-has-dlq', 'none'],
         ['sqs-has-dlq', 'none'],

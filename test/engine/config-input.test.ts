@@ -70,7 +70,8 @@ describe('AWS Config "Configuration Item Change" input', () => {
         type: 'AWS::SQS::Queue',
         id: 'https://sqs.us-east-1.amazonaws.com/644160558196/config-changes',
       },
-      decisions: [{ policyId: 'sqs-has-dlq' }],
+      // The 2019 item has neither SqsManagedSseEnabled nor a KMS key: not encrypted either.
+      decisions: [{ policyId: 'sqs-has-dlq' }, { policyId: 'sqs-encrypted' }],
     });
     // The queue itself is judged from the item; only its possible failure senders are read.
     expect(new Set(clients.calls)).toEqual(

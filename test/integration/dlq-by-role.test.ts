@@ -130,7 +130,11 @@ describe('dead-letter queues known by their role on the event path (moto)', () =
       }),
     );
     clients = new RecordingClients({ maxAttempts: 1 });
-    rampart = createRampart({ clients, config: undefined });
+    // The queues' dead-letter role is what is tested: their encryption policy stays out.
+    rampart = createRampart({
+      clients,
+      config: parseConfig({ policies: { 'sqs-encrypted': { enabled: false } } }, catalog),
+    });
   });
   afterAll(() => {
     rampart.clients.destroy();

@@ -8,6 +8,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRampart, type Rampart } from '../../src/app';
+import { defaultCatalog } from '../../src/catalog';
+import { parseConfig } from '../../src/config';
 import { cloudTrailEnvelope } from '../support/cloudtrail';
 import { RecordingClients } from '../support/recording-clients';
 
@@ -20,7 +22,11 @@ describe('queues without a dead-letter queue get one (moto)', () => {
 
   beforeAll(() => {
     clients = new RecordingClients({ maxAttempts: 2 });
-    rampart = createRampart({ clients, config: undefined });
+    // The dead-letter queue is what is tested: the queues' encryption policy stays out.
+    rampart = createRampart({
+      clients,
+      config: parseConfig({ policies: { 'sqs-encrypted': { enabled: false } } }, defaultCatalog()),
+    });
     sqs = new SQSClient({ region: REGION });
   });
   afterAll(() => {

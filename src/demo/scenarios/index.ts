@@ -1,9 +1,11 @@
 import type { DemoScenario } from '../scenario';
 import { eventBridgeRuleScenario } from './eventbridge-rule';
 import { lambdaFunctionScenario } from './lambda-function';
+import { rdsDatabaseScenario } from './rds-database';
 import { s3BucketScenario } from './s3-bucket';
 import { securityGroupScenario } from './security-group';
 import { snsSubscriptionScenario } from './sns-subscription';
+import { sqsEncryptionScenario } from './sqs-encryption';
 import { sqsQueueScenario } from './sqs-queue';
 
 /** One scenario per policy; the demo runs them in this order. */
@@ -14,6 +16,8 @@ export const demoScenarios: readonly DemoScenario[] = [
   eventBridgeRuleScenario,
   lambdaFunctionScenario,
   s3BucketScenario,
+  sqsEncryptionScenario,
+  rdsDatabaseScenario,
 ];
 
 /**

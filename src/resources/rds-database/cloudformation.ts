@@ -36,7 +36,7 @@ export function rdsDatabasesFromTemplate(
       continue;
     }
     subjects.push(
-      templateSubject(r, ['StorageEncrypted', 'DBClusterIdentifier'], () => {
+      templateSubject(r, ['StorageEncrypted', 'DBClusterIdentifier', 'PubliclyAccessible'], () => {
         const identifier = physicalName(r, k.nameKey);
         const encrypted = r.properties.StorageEncrypted;
         const cluster =
@@ -50,6 +50,15 @@ export function rdsDatabasesFromTemplate(
           storageEncrypted: encrypted === true || encrypted === 'true',
           kmsKeyId: knownString(r.properties.KmsKeyId),
           ...(cluster ? { clusterIdentifier: cluster } : {}),
+          // Absent: private unless the instance lands in a default VPC's public subnet,
+          // which a template alone does not show; only an explicit true is judged public.
+          ...(k.kind === 'instance'
+            ? {
+                publiclyAccessible:
+                  r.properties.PubliclyAccessible === true ||
+                  r.properties.PubliclyAccessible === 'true',
+              }
+            : {}),
         };
       }),
     );

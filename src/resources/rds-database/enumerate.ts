@@ -34,6 +34,7 @@ export function dbInstanceSnapshot(scope: Scope, i: DBInstance): RdsDatabaseSnap
     storageEncrypted: i.StorageEncrypted === true,
     kmsKeyId: i.KmsKeyId,
     ...(i.DBClusterIdentifier ? { clusterIdentifier: i.DBClusterIdentifier } : {}),
+    publiclyAccessible: i.PubliclyAccessible === true,
   };
 }
 

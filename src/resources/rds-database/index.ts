@@ -42,6 +42,9 @@ const locate =
 const instance = (...paths: string[]) => locate('instance', ...paths);
 const cluster = (...paths: string[]) => locate('cluster', ...paths);
 
+/** Config items carry booleans as booleans or as strings. */
+const isTrue = (v: unknown) => v === true || v === 'true';
+
 function fromConfigItem(item: ConfigurationItem): RdsDatabaseSnapshot {
   const c = item.configuration;
   const kind: RdsKind = item.resourceType === RDS_KINDS.cluster.cfnType ? 'cluster' : 'instance';
@@ -49,7 +52,6 @@ function fromConfigItem(item: ConfigurationItem): RdsDatabaseSnapshot {
     configString(c, kind === 'cluster' ? 'dBClusterIdentifier' : 'dBInstanceIdentifier') ??
     item.resourceName ??
     item.resourceId;
-  const encrypted = configValue(c, 'storageEncrypted');
   const clusterId = kind === 'instance' ? configString(c, 'dBClusterIdentifier') : undefined;
   return {
     type: RDS_DATABASE,
@@ -57,9 +59,12 @@ function fromConfigItem(item: ConfigurationItem): RdsDatabaseSnapshot {
     kind,
     identifier,
     engine: configString(c, 'engine'),
-    storageEncrypted: encrypted === true || encrypted === 'true',
+    storageEncrypted: isTrue(configValue(c, 'storageEncrypted')),
     kmsKeyId: configString(c, 'kmsKeyId'),
     ...(clusterId ? { clusterIdentifier: clusterId } : {}),
+    ...(kind === 'instance'
+      ? { publiclyAccessible: isTrue(configValue(c, 'publiclyAccessible')) }
+      : {}),
   };
 }
 
@@ -75,6 +80,7 @@ export const rdsDatabaseType = defineResourceType<RdsDatabaseSnapshot>({
   cloudTrail: {
     CreateDBInstance: instance('request.dBInstanceIdentifier'),
     CreateDBInstanceReadReplica: instance('request.dBInstanceIdentifier'),
+    ModifyDBInstance: instance('request.dBInstanceIdentifier'),
     RestoreDBInstanceFromDBSnapshot: instance('request.dBInstanceIdentifier'),
     RestoreDBInstanceFromS3: instance('request.dBInstanceIdentifier'),
     RestoreDBInstanceToPointInTime: instance('request.targetDBInstanceIdentifier'),

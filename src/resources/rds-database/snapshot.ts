@@ -24,4 +24,6 @@ export interface RdsDatabaseSnapshot extends Snapshot {
   kmsKeyId?: string;
   /** Instances that belong to a cluster inherit its encryption: the cluster is judged. */
   clusterIdentifier?: string;
+  /** The instance has a public DNS name resolving to a public address (instances only). */
+  publiclyAccessible?: boolean;
 }

@@ -88,7 +88,8 @@ export function sqsQueuesFromTemplate(
             : {}),
           ...(fifo ? { FifoQueue: 'true' } : {}),
           KmsMasterKeyId: knownString(q.properties.KmsMasterKeyId),
-          SqsManagedSseEnabled: String(q.properties.SqsManagedSseEnabled ?? 'false'),
+          // New queues get SQS-managed encryption unless a template turns it off (AWS default since 2022).
+          SqsManagedSseEnabled: String(q.properties.SqsManagedSseEnabled ?? 'true'),
         },
         { deadLetterSourceQueueUrls: sources, tags },
       );
