@@ -5,6 +5,7 @@ import type { Catalog } from '../src/engine/catalog';
 import { RampartCentralStack } from './central-stack';
 import type { DeploymentInput } from './config';
 import { RampartMemberEventsStack, RampartMemberRoleStack } from './member-stacks';
+import { acknowledge } from './nag';
 
 export interface RampartStacks {
   central: RampartCentralStack;
@@ -39,6 +40,13 @@ export function buildRampart(app: App, catalog: Catalog, input: DeploymentInput)
     catalog,
     config,
   });
+  // Rampart's own functions are traced by their audit trail; active X-Ray tracing would grant
+  // xray:PutTraceSegments on `*`, a write the roles otherwise never hold.
+  acknowledge(
+    central,
+    "Rampart's functions audit every decision as structured logs (docs/architecture.md); X-Ray tracing would need an xray:Put* grant on `*`, and Rampart's roles hold no write on `*` but config:PutEvaluations.",
+    'Rampart::lambda-tracing-active',
+  );
   // Synthesis fails on any unacknowledged cdk-nag finding, and on any violation of
   // Rampart's own policies in Rampart's own templates.
   Validations.of(app).addPlugins(

@@ -2,7 +2,10 @@ import type { AnyPolicy } from '../src/engine/definitions';
 import { dynamodbEncryptedKms } from './dynamodb-encrypted-kms';
 import { eventbridgeTargetHasDlq } from './eventbridge-target-has-dlq';
 import { iamNoAdminAccess } from './iam-no-admin-access';
+import { lambdaArm64 } from './lambda-arm64';
 import { lambdaHasDlq } from './lambda-has-dlq';
+import { lambdaRuntimeSupported } from './lambda-runtime-supported';
+import { lambdaTracingActive } from './lambda-tracing-active';
 import { rdsEncrypted } from './rds-encrypted';
 import { rdsNotPublic } from './rds-not-public';
 import { s3BucketPublicAccessBlocked } from './s3-bucket-public-access-blocked';
@@ -24,4 +27,7 @@ export const policies: readonly AnyPolicy[] = [
   s3BucketPublicAccessBlocked,
   sqsEncrypted,
   rdsNotPublic,
+  lambdaRuntimeSupported,
+  lambdaTracingActive,
+  lambdaArm64,
 ];

@@ -38,6 +38,12 @@ const EXPECTED = {
   'DbRestoredUnknown/rds-not-public': 'unknown',
   'QueueSseOffBad/sqs-encrypted': 'violation',
   'QueueUnknown/sqs-encrypted': 'unknown',
+  'FnLegacyBad/lambda-runtime-supported': 'violation',
+  'FnLegacyBad/lambda-tracing-active': 'violation',
+  'FnLegacyBad/lambda-arm64': 'violation',
+  'FnUnknown/lambda-runtime-supported': 'unknown',
+  'FnUnknown/lambda-tracing-active': 'unknown',
+  'FnUnknown/lambda-arm64': 'unknown',
   // Counted apart: neither compliant nor a finding to fix.
   'ClusterMemberOk/rds-encrypted': 'not-applicable',
   'DeadLetters/sqs-has-dlq': 'not-applicable',
@@ -54,7 +60,8 @@ const JUDGED = {
   'rds-encrypted, rds-not-public': 6,
   // sqs-has-dlq and sqs-encrypted judge the same six queues.
   'sqs-has-dlq, sqs-encrypted': 6,
-  'lambda-has-dlq': 4,
+  // lambda-has-dlq, lambda-runtime-supported, lambda-tracing-active and lambda-arm64.
+  'lambda functions': 5,
   'sns-subscription-has-dlq': 3,
   'eventbridge-target-has-dlq': 3,
   'iam-no-admin-access': 7, // Role, AdminUserBad, InlineAdminRoleBad, ReaderGroupOk, AdminPolicyBad, ScopedPolicyOk, ImportedArnsUnknown

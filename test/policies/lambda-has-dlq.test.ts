@@ -11,6 +11,9 @@ const fn = (over: Partial<LambdaFunctionSnapshot> = {}): LambdaFunctionSnapshot 
   functionName: 'resize',
   functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:resize',
   role: 'arn:aws:iam::123456789012:role/resize-role',
+  architectures: ['arm64'],
+  tracingMode: 'Active',
+  timeoutSeconds: 30,
   ...over,
 });
 const defaults = lambdaHasDlq.parameters.parse({});

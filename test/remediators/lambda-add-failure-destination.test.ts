@@ -28,6 +28,9 @@ const snapshot: LambdaFunctionSnapshot = {
   functionName: 'resize',
   functionArn: `arn:aws:lambda:${REGION}:123456789012:function:resize`,
   role: 'arn:aws:iam::123456789012:role/service/resize-role',
+  architectures: ['arm64'],
+  tracingMode: 'Active',
+  timeoutSeconds: 30,
 };
 const violation = (remedy: Record<string, unknown>) => ({
   policyId: 'lambda-has-dlq',

@@ -7,6 +7,7 @@ import {
 } from '../../cloudformation/resolved';
 import { knownString, physicalName, templateSubject } from '../../cloudformation/subjects';
 import {
+  LAMBDA_DEFAULTS,
   LAMBDA_FUNCTION,
   lambdaFunctionRef,
   functionNameOf,
@@ -109,22 +110,41 @@ export function lambdaFunctionsFromTemplate(
       continue;
     }
     subjects.push(
-      templateSubject(fn, ['DeadLetterConfig'], () => {
-        const ref = lambdaFunctionRef('', '', name);
-        const target = knownString(
-          (fn.properties.DeadLetterConfig as Record<string, unknown> | undefined)?.TargetArn,
-        );
-        const role = knownString(fn.properties.Role);
-        return {
-          type: LAMBDA_FUNCTION,
-          ref,
-          functionName: name,
-          functionArn: ref.arn,
-          ...(role ? { role } : {}),
-          ...(target ? { deadLetterTargetArn: target } : {}),
-          ...(mine[0] ? { eventInvokeConfig: eventInvokeConfigOf(mine[0]) } : {}),
-        };
-      }),
+      templateSubject(
+        fn,
+        ['DeadLetterConfig', 'Runtime', 'Architectures', 'TracingConfig', 'Timeout'],
+        () => {
+          const ref = lambdaFunctionRef('', '', name);
+          const target = knownString(
+            (fn.properties.DeadLetterConfig as Record<string, unknown> | undefined)?.TargetArn,
+          );
+          const role = knownString(fn.properties.Role);
+          const runtime = knownString(fn.properties.Runtime);
+          const packageType = knownString(fn.properties.PackageType);
+          const architectures = Array.isArray(fn.properties.Architectures)
+            ? fn.properties.Architectures.filter((a): a is string => typeof a === 'string')
+            : [];
+          const tracing = knownString(
+            (fn.properties.TracingConfig as Record<string, unknown> | undefined)?.Mode,
+          );
+          const timeout = Number(fn.properties.Timeout);
+          return {
+            type: LAMBDA_FUNCTION,
+            ref,
+            functionName: name,
+            functionArn: ref.arn,
+            ...(role ? { role } : {}),
+            ...(target ? { deadLetterTargetArn: target } : {}),
+            ...(mine[0] ? { eventInvokeConfig: eventInvokeConfigOf(mine[0]) } : {}),
+            ...(runtime ? { runtime } : {}),
+            ...(packageType ? { packageType } : {}),
+            architectures: architectures.length ? architectures : [LAMBDA_DEFAULTS.architecture],
+            tracingMode: tracing ?? LAMBDA_DEFAULTS.tracingMode,
+            timeoutSeconds:
+              Number.isFinite(timeout) && timeout > 0 ? timeout : LAMBDA_DEFAULTS.timeoutSeconds,
+          };
+        },
+      ),
     );
   }
   return subjects;

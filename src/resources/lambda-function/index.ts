@@ -11,7 +11,12 @@ import { defineResourceType, type CloudTrailLocator } from '../../engine/definit
 import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
 import { lambdaFunctionsFromTemplate } from './cloudformation';
 import { lambdaFunctionEnumerator } from './enumerate';
-import { EventInvokeConfig, LAMBDA_FUNCTION, LambdaFunctionSnapshot } from './snapshot';
+import {
+  EventInvokeConfig,
+  LAMBDA_DEFAULTS,
+  LAMBDA_FUNCTION,
+  LambdaFunctionSnapshot,
+} from './snapshot';
 
 export * from './snapshot';
 
@@ -93,7 +98,18 @@ export async function readFunction(
 /** The snapshot of a function as GetFunctionConfiguration or ListFunctions describes it. */
 export function functionSnapshot(
   scope: { account: string; region: string },
-  fn: Pick<FunctionConfiguration, 'FunctionName' | 'FunctionArn' | 'Role' | 'DeadLetterConfig'>,
+  fn: Pick<
+    FunctionConfiguration,
+    | 'FunctionName'
+    | 'FunctionArn'
+    | 'Role'
+    | 'DeadLetterConfig'
+    | 'Runtime'
+    | 'PackageType'
+    | 'Architectures'
+    | 'TracingConfig'
+    | 'Timeout'
+  >,
   eventInvokeConfig: EventInvokeConfig | undefined,
 ): LambdaFunctionSnapshot {
   const name = fn.FunctionName!;
@@ -108,6 +124,13 @@ export function functionSnapshot(
       ? { deadLetterTargetArn: fn.DeadLetterConfig.TargetArn }
       : {}),
     ...(eventInvokeConfig ? { eventInvokeConfig } : {}),
+    ...(fn.Runtime ? { runtime: fn.Runtime } : {}),
+    ...(fn.PackageType ? { packageType: fn.PackageType } : {}),
+    architectures: fn.Architectures?.length
+      ? [...fn.Architectures]
+      : [LAMBDA_DEFAULTS.architecture],
+    tracingMode: fn.TracingConfig?.Mode ?? LAMBDA_DEFAULTS.tracingMode,
+    timeoutSeconds: fn.Timeout ?? LAMBDA_DEFAULTS.timeoutSeconds,
   };
 }
 

@@ -24,4 +24,21 @@ export interface LambdaFunctionSnapshot extends Snapshot {
   deadLetterTargetArn?: string;
   /** Undefined when the function has no event invoke config (or it could not be known). */
   eventInvokeConfig?: EventInvokeConfig;
+  /** `nodejs22.x`, `python3.13`…; undefined for a container image (or a template without it). */
+  runtime?: string;
+  /** `Zip` or `Image`. */
+  packageType?: string;
+  /** `x86_64` or `arm64` (one of them); Lambda's default is x86_64. */
+  architectures: string[];
+  /** `Active` or `PassThrough` (Lambda's default). */
+  tracingMode: string;
+  /** Seconds; Lambda's default is 3. */
+  timeoutSeconds: number;
 }
+
+/** Lambda's defaults where a function (or a template) does not say. */
+export const LAMBDA_DEFAULTS = {
+  architecture: 'x86_64',
+  tracingMode: 'PassThrough',
+  timeoutSeconds: 3,
+} as const;
