@@ -1,4 +1,5 @@
 import type { AnyPolicy } from '../src/engine/definitions';
+import { cloudTrailLoggingOn } from './cloudtrail-logging-on';
 import { dynamodbEncryptedKms } from './dynamodb-encrypted-kms';
 import { eventbridgeTargetHasDlq } from './eventbridge-target-has-dlq';
 import { iamNoAdminAccess } from './iam-no-admin-access';
@@ -30,4 +31,5 @@ export const policies: readonly AnyPolicy[] = [
   lambdaRuntimeSupported,
   lambdaTracingActive,
   lambdaArm64,
+  cloudTrailLoggingOn,
 ];

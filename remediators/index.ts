@@ -1,4 +1,5 @@
 import type { AnyRemediator } from '../src/engine/definitions';
+import { cloudTrailStartLogging } from './cloudtrail-start-logging';
 import { dynamodbEnableKms } from './dynamodb-enable-kms';
 import { eventbridgeTargetAddDlq } from './eventbridge-target-add-dlq';
 import { iamRemoveAdminAccess } from './iam-remove-admin-access';
@@ -22,4 +23,5 @@ export const remediators: readonly AnyRemediator[] = [
   s3BlockPublicAccess,
   sqsEnableSse,
   rdsMakePrivate,
+  cloudTrailStartLogging,
 ];

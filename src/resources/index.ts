@@ -1,4 +1,5 @@
 import type { AnyResourceType } from '../engine/definitions';
+import { cloudTrailTrailType } from './cloudtrail-trail';
 import { dynamoDbTableType } from './dynamodb-table';
 import { securityGroupType } from './ec2-security-group';
 import { eventBridgeRuleType } from './eventbridge-rule';
@@ -20,4 +21,5 @@ export const resourceTypes: readonly AnyResourceType[] = [
   eventBridgeRuleType,
   iamPrincipalType,
   s3BucketType,
+  cloudTrailTrailType,
 ];

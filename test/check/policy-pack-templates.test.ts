@@ -38,6 +38,7 @@ const EXPECTED = {
   'DbRestoredUnknown/rds-not-public': 'unknown',
   'QueueSseOffBad/sqs-encrypted': 'violation',
   'QueueUnknown/sqs-encrypted': 'unknown',
+  'TrailBad/cloudtrail-logging-on': 'violation',
   'FnLegacyBad/lambda-runtime-supported': 'violation',
   'FnLegacyBad/lambda-tracing-active': 'violation',
   'FnLegacyBad/lambda-arm64': 'violation',
@@ -62,6 +63,7 @@ const JUDGED = {
   'sqs-has-dlq, sqs-encrypted': 6,
   // lambda-has-dlq, lambda-runtime-supported, lambda-tracing-active and lambda-arm64.
   'lambda functions': 5,
+  'cloudtrail-logging-on': 2,
   'sns-subscription-has-dlq': 3,
   'eventbridge-target-has-dlq': 3,
   'iam-no-admin-access': 7, // Role, AdminUserBad, InlineAdminRoleBad, ReaderGroupOk, AdminPolicyBad, ScopedPolicyOk, ImportedArnsUnknown

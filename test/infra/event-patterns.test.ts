@@ -163,6 +163,7 @@ for (const rule of cloudTrailRules(catalog)) {
  * does not record SNS subscriptions.
  */
 const CONFIG_TYPES_OF_THE_PACK = [
+  'AWS::CloudTrail::Trail',
   'AWS::DynamoDB::Table',
   'AWS::EC2::SecurityGroup',
   'AWS::Events::Rule',

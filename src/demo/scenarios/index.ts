@@ -1,4 +1,5 @@
 import type { DemoScenario } from '../scenario';
+import { cloudTrailScenario } from './cloudtrail-trail';
 import { eventBridgeRuleScenario } from './eventbridge-rule';
 import { lambdaFunctionScenario } from './lambda-function';
 import { rdsDatabaseScenario } from './rds-database';
@@ -10,6 +11,7 @@ import { sqsQueueScenario } from './sqs-queue';
 
 /** One scenario per policy; the demo runs them in this order. */
 export const demoScenarios: readonly DemoScenario[] = [
+  cloudTrailScenario,
   securityGroupScenario,
   sqsQueueScenario,
   snsSubscriptionScenario,
