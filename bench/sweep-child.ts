@@ -5,7 +5,17 @@
  * `serial` makes the same calls one after another (a plain per-resource script, as a
  * boto3 or Cloud Custodian pass runs). Prints one JSON line, with the calls per IAM action.
  */
-import { DynamoDBClient, DescribeTableCommand, paginateListTables } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  paginateListTables,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  GetTrailStatusCommand,
+} from '@aws-sdk/client-cloudtrail';
 import { EC2Client, paginateDescribeSecurityGroups } from '@aws-sdk/client-ec2';
 import {
   EventBridgeClient,
@@ -73,8 +83,8 @@ async function sweep(): Promise<{ resources: number; findings: number }> {
 
 /**
  * The least a correct pass needs: listings at their largest page, one detail read where
- * the listing lacks what a verdict needs (DescribeTable, GetQueueAttributes, the
- * event-invoke config, a subscription's redrive), and a queue's tags only where its verdict
+ * the listing lacks what a verdict needs (DescribeTable and DescribeContinuousBackups,
+ * GetQueueAttributes, the event-invoke config, a subscription's redrive, a trail's status), and a queue's tags only where its verdict
  * turns on them (no redrive policy, not a dead-letter queue by name or by its sources).
  */
 async function floor(serial: boolean): Promise<{ resources: number }> {
@@ -108,6 +118,7 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
   const iam = new IAMClient(scope);
   const s3 = new S3Client(scope);
   const sts = new STSClient(scope);
+  const cloudtrail = new CloudTrailClient(scope);
   let resources = 0;
 
   const groups = async () => {
@@ -155,10 +166,26 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
       for (const TableName of page.TableNames ?? []) {
         reads.push(
           send('dynamodb:DescribeTable', () => ddb.send(new DescribeTableCommand({ TableName }))),
+          send('dynamodb:DescribeContinuousBackups', () =>
+            ddb.send(new DescribeContinuousBackupsCommand({ TableName })),
+          ),
         );
       }
     }
-    resources += (await Promise.all(reads)).length;
+    resources += (await Promise.all(reads)).length / 2;
+  };
+  const trails = async () => {
+    const listed = await send('cloudtrail:DescribeTrails', () =>
+      cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: false })),
+    );
+    await Promise.all(
+      (listed.trailList ?? []).map((t) =>
+        send('cloudtrail:GetTrailStatus', () =>
+          cloudtrail.send(new GetTrailStatusCommand({ Name: t.TrailARN })),
+        ),
+      ),
+    );
+    resources += listed.trailList?.length ?? 0;
   };
   const functions = async () => {
     const reads: Promise<unknown>[] = [];
@@ -254,10 +281,11 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
     rules,
     principals,
     buckets,
+    trails,
   ];
   if (serial) for (const list of listings) await list();
   else await Promise.all(listings.map((list) => list()));
-  for (const c of [ec2, sqs, ddb, lambda, rds, sns, events, iam, s3, sts]) c.destroy();
+  for (const c of [ec2, sqs, ddb, lambda, rds, sns, events, iam, s3, sts, cloudtrail]) c.destroy();
   return { resources };
 }
 

@@ -1,6 +1,7 @@
 import type { AnyPolicy } from '../src/engine/definitions';
 import { cloudTrailLoggingOn } from './cloudtrail-logging-on';
 import { dynamodbEncryptedKms } from './dynamodb-encrypted-kms';
+import { dynamodbPitrEnabled } from './dynamodb-pitr-enabled';
 import { eventbridgeTargetHasDlq } from './eventbridge-target-has-dlq';
 import { iamNoAdminAccess } from './iam-no-admin-access';
 import { lambdaArm64 } from './lambda-arm64';
@@ -32,4 +33,5 @@ export const policies: readonly AnyPolicy[] = [
   lambdaTracingActive,
   lambdaArm64,
   cloudTrailLoggingOn,
+  dynamodbPitrEnabled,
 ];

@@ -18,7 +18,7 @@ export const dynamodbEnableKms = defineRemediator<DynamoDbTableSnapshot>({
   description: 'Switches a DynamoDB table to KMS encryption (UpdateTable SSESpecification).',
   resourceType: DYNAMODB_TABLE,
   iamActions: {
-    read: ['dynamodb:DescribeTable', 'kms:DescribeKey'],
+    read: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'kms:DescribeKey'],
     write: ['dynamodb:UpdateTable', 'kms:CreateGrant'],
   },
   // DynamoDB creates the key's grant on the caller's behalf: only that, never a grant for a

@@ -1,6 +1,7 @@
 import type { AnyRemediator } from '../src/engine/definitions';
 import { cloudTrailStartLogging } from './cloudtrail-start-logging';
 import { dynamodbEnableKms } from './dynamodb-enable-kms';
+import { dynamodbEnablePitr } from './dynamodb-enable-pitr';
 import { eventbridgeTargetAddDlq } from './eventbridge-target-add-dlq';
 import { iamRemoveAdminAccess } from './iam-remove-admin-access';
 import { lambdaAddFailureDestination } from './lambda-add-failure-destination';
@@ -24,4 +25,5 @@ export const remediators: readonly AnyRemediator[] = [
   sqsEnableSse,
   rdsMakePrivate,
   cloudTrailStartLogging,
+  dynamodbEnablePitr,
 ];

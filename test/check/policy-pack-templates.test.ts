@@ -39,6 +39,9 @@ const EXPECTED = {
   'QueueSseOffBad/sqs-encrypted': 'violation',
   'QueueUnknown/sqs-encrypted': 'unknown',
   'TrailBad/cloudtrail-logging-on': 'violation',
+  'TableBad/dynamodb-pitr-enabled': 'violation',
+  'GlobalTableBad/dynamodb-pitr-enabled': 'violation',
+  'TableUnknown/dynamodb-pitr-enabled': 'unknown',
   'FnLegacyBad/lambda-runtime-supported': 'violation',
   'FnLegacyBad/lambda-tracing-active': 'violation',
   'FnLegacyBad/lambda-arm64': 'violation',
@@ -56,7 +59,9 @@ const EXPECTED = {
 // Every resource of a policy's CloudFormation types is judged, compliant ones included; a
 // resource judged by several policies counts once.
 const JUDGED = {
-  'dynamodb-encrypted-kms': 6, // TableOk, TableBad, TableIfOk, GlobalTableBad, TableUnknown, SuppressedTable
+  // dynamodb-encrypted-kms and dynamodb-pitr-enabled: TableOk, TableBad, TableIfOk,
+  // GlobalTableBad, TableUnknown, SuppressedTable.
+  'dynamodb tables': 6,
   // rds-encrypted and rds-not-public judge the same six databases, each counted once.
   'rds-encrypted, rds-not-public': 6,
   // sqs-has-dlq and sqs-encrypted judge the same six queues.

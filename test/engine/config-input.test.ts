@@ -94,7 +94,11 @@ describe('AWS Config "Configuration Item Change" input', () => {
     expect(
       result.status === 'handled' &&
         result.resources[0]!.evaluations.map((e) => [e.policyId, e.status]),
-    ).toEqual([['dynamodb-encrypted-kms', 'violation']]);
+    ).toEqual([
+      ['dynamodb-encrypted-kms', 'violation'],
+      // The item's supplementaryConfiguration says point-in-time recovery is off.
+      ['dynamodb-pitr-enabled', 'violation'],
+    ]);
   });
 
   it('skips a deleted resource with a reason', async () => {

@@ -1,6 +1,8 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRampart, type Rampart } from '../../src/app';
+import { defaultCatalog } from '../../src/catalog';
+import { parseConfig } from '../../src/config';
 import { cloudTrailEnvelope } from '../support/cloudtrail';
 import { RecordingClients } from '../support/recording-clients';
 import { answerCommands } from '../support/sdk-answers';
@@ -17,7 +19,14 @@ describe('DynamoDB tables are judged from a fresh DescribeTable (moto)', () => {
 
   beforeAll(() => {
     clients = new RecordingClients({ maxAttempts: 2 });
-    rampart = createRampart({ clients });
+    // Encryption is what is tested: point-in-time recovery stays out.
+    rampart = createRampart({
+      clients,
+      config: parseConfig(
+        { policies: { 'dynamodb-pitr-enabled': { enabled: false } } },
+        defaultCatalog(),
+      ),
+    });
     ddb = new DynamoDBClient({ region: REGION });
   });
   afterAll(() => {
@@ -56,7 +65,7 @@ describe('DynamoDB tables are judged from a fresh DescribeTable (moto)', () => {
     expect(result.status === 'handled' && result.resources[0]!.outcomes[0]!.status).toBe(
       'already-compliant',
     );
-    expect(clients.calls).toEqual(['DescribeTableCommand']);
+    expect(clients.calls).toEqual(['DescribeTableCommand', 'DescribeContinuousBackupsCommand']);
   });
 
   it('in dry-run reports an AWS-owned-key table as a violation and writes nothing', async () => {

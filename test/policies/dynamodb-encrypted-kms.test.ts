@@ -11,6 +11,7 @@ const table = (
   tableName: 'orders',
   sse,
   replicas,
+  pointInTimeRecovery: true,
 });
 const defaults = dynamodbEncryptedKms.parameters.parse({});
 

@@ -1,11 +1,12 @@
 import {
+  DescribeContinuousBackupsCommand,
   DescribeTableCommand,
   DynamoDBClient,
   UpdateTableCommand,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRampart, type Rampart } from '../../src/app';
 import { AwsClients } from '../../src/aws/clients';
 import { defaultCatalog } from '../../src/catalog';
@@ -53,6 +54,15 @@ describe('dynamodb-enable-kms (DynamoDB mocked)', () => {
     });
   });
   afterEach(() => ddb.reset());
+  // Every table read includes its continuous backups (point-in-time recovery on here).
+  beforeEach(() => {
+    ddb.on(DescribeContinuousBackupsCommand).resolves({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' },
+      },
+    });
+  });
   afterAll(() => {
     ddb.restore();
     rampart.clients.destroy();

@@ -14,7 +14,7 @@ import { startFaultProxy, type FaultProxy } from '../../src/local/fault-proxy';
 import type { SweepFinding } from '../../src/sweep/model';
 import { startMoto, type MotoServer } from '../../src/local/moto';
 import { ocsfProblems } from '../support/ocsf-schema';
-import { seedClients, seedEveryPolicy, type SeedClients, type Seeded } from './seed';
+import { enablePitr, seedClients, seedEveryPolicy, type SeedClients, type Seeded } from './seed';
 
 const REGION = 'eu-west-3';
 const ACCOUNT = '123456789012';
@@ -65,6 +65,7 @@ describe('rampart scan against moto: every policy, compliant twins and exception
     const clients = new AwsClients();
     const table = { name: 'rampart-exceptions', region: REGION };
     await ensureExceptionsTable(clients, table);
+    await enablePitr(c.ddb, table.name);
     const store = new ExceptionStore(clients, table);
     const base = {
       requester: { slackUserId: 'U1' },
@@ -117,6 +118,7 @@ describe('rampart scan against moto: every policy, compliant twins and exception
         'excepted sg-no-public-ingress sg:excepted',
         'excepted sqs-has-dlq sqs:legacy',
         'violation dynamodb-encrypted-kms ddb:plain',
+        'violation dynamodb-pitr-enabled ddb:no-pitr',
         'violation eventbridge-target-has-dlq nightly',
         'violation iam-no-admin-access ops-admin',
         'violation lambda-has-dlq lambda:plain',
@@ -144,7 +146,7 @@ describe('rampart scan against moto: every policy, compliant twins and exception
       accounts: [ACCOUNT],
       regions: [REGION],
       remediate: false,
-      violations: 8,
+      violations: 9,
       excepted: 2,
       reverted: 0,
       failed: 0,
@@ -164,6 +166,7 @@ describe('rampart scan against moto: every policy, compliant twins and exception
         'excepted sqs-has-dlq sqs:legacy',
         // moto ignores UpdateTable's SSESpecification: the remediator's verification fails.
         'failed dynamodb-encrypted-kms ddb:plain',
+        'reverted dynamodb-pitr-enabled ddb:no-pitr',
         'reverted eventbridge-target-has-dlq nightly',
         'reverted iam-no-admin-access ops-admin',
         'reverted lambda-has-dlq lambda:plain',

@@ -1,4 +1,8 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  UpdateContinuousBackupsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DescribeSecurityGroupRulesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   EventBridgeClient,
@@ -57,6 +61,16 @@ export interface SeedClients {
   rds: RDSClient;
   sns: SNSClient;
   events: EventBridgeClient;
+}
+
+/** Point-in-time recovery on, as Rampart's own stacks create their tables. */
+export function enablePitr(ddb: DynamoDBClient, TableName: string) {
+  return ddb.send(
+    new UpdateContinuousBackupsCommand({
+      TableName,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    }),
+  );
 }
 
 export function seedClients(region: string): SeedClients {
@@ -172,6 +186,19 @@ export async function seedEveryPolicy(c: SeedClients): Promise<Seeded> {
     ),
   ]);
   labels.set('plain-table', 'ddb:plain').set('plain-db', 'rds:plain');
+  // Point-in-time recovery: on for both tables above (each violates only what it is for), off
+  // for a KMS-encrypted table of its own.
+  await c.ddb.send(
+    new CreateTableCommand({
+      TableName: 'no-pitr-table',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      SSESpecification: { Enabled: true, SSEType: 'KMS' },
+    }),
+  );
+  await Promise.all(['plain-table', 'kms-table'].map((TableName) => enablePitr(c.ddb, TableName)));
+  labels.set('no-pitr-table', 'ddb:no-pitr');
 
   const [fnPlain, fnTwin] = await Promise.all([
     createFunctionWithRole(c.iam, c.lambda, 'thumbnails'),

@@ -1,5 +1,6 @@
 import type { DemoScenario } from '../scenario';
 import { cloudTrailScenario } from './cloudtrail-trail';
+import { dynamoDbTableScenario } from './dynamodb-table';
 import { eventBridgeRuleScenario } from './eventbridge-rule';
 import { lambdaFunctionScenario } from './lambda-function';
 import { rdsDatabaseScenario } from './rds-database';
@@ -20,6 +21,7 @@ export const demoScenarios: readonly DemoScenario[] = [
   s3BucketScenario,
   sqsEncryptionScenario,
   rdsDatabaseScenario,
+  dynamoDbTableScenario,
 ];
 
 /**

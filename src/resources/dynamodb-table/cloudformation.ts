@@ -23,7 +23,9 @@ function sseDescription(spec: Sse) {
   };
 }
 
-/** `AWS::DynamoDB::Table` and `AWS::DynamoDB::GlobalTable` (table-level SSE, replica keys). */
+const isTrue = (v: unknown) => v === true || v === 'true';
+
+/** `AWS::DynamoDB::Table` and `AWS::DynamoDB::GlobalTable` (table-level SSE, replica keys, PITR). */
 export function dynamoDbTablesFromTemplate(
   template: ResolvedTemplate,
 ): TemplateSubject<DynamoDbTableSnapshot>[] {
@@ -32,20 +34,40 @@ export function dynamoDbTablesFromTemplate(
     if (r.type !== 'AWS::DynamoDB::Table' && r.type !== 'AWS::DynamoDB::GlobalTable') continue;
     const global = r.type === 'AWS::DynamoDB::GlobalTable';
     subjects.push(
-      templateSubject(r, global ? ['SSESpecification', 'Replicas'] : ['SSESpecification'], () => {
-        const replicas = global ? ((r.properties.Replicas ?? []) as Record<string, unknown>[]) : [];
-        return tableSnapshot(TEMPLATE_SCOPE.account, TEMPLATE_SCOPE.region, {
-          TableName: physicalName(r, 'TableName'),
-          SSEDescription: sseDescription(r.properties.SSESpecification as Sse),
-          // The deploying region is unknown here: every replica is listed.
-          Replicas: replicas.map((rep) => ({
-            RegionName: knownString(rep.Region) ?? '?',
-            KMSMasterKeyId: knownString(
-              (rep.SSESpecification as Record<string, unknown> | undefined)?.KMSMasterKeyId,
-            ),
-          })),
-        });
-      }),
+      templateSubject(
+        r,
+        global
+          ? ['SSESpecification', 'Replicas']
+          : ['SSESpecification', 'PointInTimeRecoverySpecification'],
+        () => {
+          const replicas = global
+            ? ((r.properties.Replicas ?? []) as Record<string, unknown>[])
+            : [];
+          const pitrOf = (spec: unknown) =>
+            isTrue((spec as Record<string, unknown> | undefined)?.PointInTimeRecoveryEnabled);
+          // A global table has PITR per replica: on only where every replica has it.
+          const pitr = global
+            ? replicas.length > 0 &&
+              replicas.every((rep) => pitrOf(rep.PointInTimeRecoverySpecification))
+            : pitrOf(r.properties.PointInTimeRecoverySpecification);
+          return tableSnapshot(
+            TEMPLATE_SCOPE.account,
+            TEMPLATE_SCOPE.region,
+            {
+              TableName: physicalName(r, 'TableName'),
+              SSEDescription: sseDescription(r.properties.SSESpecification as Sse),
+              // The deploying region is unknown here: every replica is listed.
+              Replicas: replicas.map((rep) => ({
+                RegionName: knownString(rep.Region) ?? '?',
+                KMSMasterKeyId: knownString(
+                  (rep.SSESpecification as Record<string, unknown> | undefined)?.KMSMasterKeyId,
+                ),
+              })),
+            },
+            pitr,
+          );
+        },
+      ),
     );
   }
   return subjects;

@@ -3,9 +3,13 @@ import type { ResourceEnumerator } from '../../engine/definitions';
 import { readEach } from '../enumeration';
 import { readTable, type DynamoDbTableSnapshot } from './index';
 
-/** ListTables pages of 100 names; DescribeTable for each (the only call with SSE). */
+/** ListTables pages of 100 names; DescribeTable (SSE) and DescribeContinuousBackups (PITR) for each. */
 export const dynamoDbTableEnumerator: ResourceEnumerator<DynamoDbTableSnapshot> = {
-  readActions: ['dynamodb:ListTables', 'dynamodb:DescribeTable'],
+  readActions: [
+    'dynamodb:ListTables',
+    'dynamodb:DescribeTable',
+    'dynamodb:DescribeContinuousBackups',
+  ],
   async *list(clients, scope) {
     const client = clients.get(DynamoDBClient, scope);
     for await (const page of paginateListTables({ client }, { Limit: 100 })) {

@@ -1,4 +1,5 @@
 import {
+  DescribeContinuousBackupsCommand,
   DescribeTableCommand,
   DynamoDBClient,
   type TableDescription,
@@ -39,6 +40,7 @@ export function tableSnapshot(
   account: string,
   region: string,
   table: Pick<TableDescription, 'TableName' | 'SSEDescription' | 'Replicas'>,
+  pointInTimeRecovery: boolean,
 ): DynamoDbTableSnapshot {
   const name = table.TableName!;
   const sse = table.SSEDescription;
@@ -58,21 +60,33 @@ export function tableSnapshot(
         ...(r.KMSMasterKeyId ? { kmsKeyId: r.KMSMasterKeyId } : {}),
         ...(r.ReplicaStatus ? { status: r.ReplicaStatus } : {}),
       })),
+    pointInTimeRecovery,
   };
 }
+
+/** PITR status: ENABLED (or ENABLING) is on. */
+const pitrOn = (status: string | undefined) => status === 'ENABLED' || status === 'ENABLING';
 
 export async function readTable(
   clients: AwsClients,
   scope: { account: string; region: string },
   name: string,
 ): Promise<DynamoDbTableSnapshot | undefined> {
+  const client = clients.get(DynamoDBClient, scope);
   try {
-    const out = await clients
-      .get(DynamoDBClient, scope)
-      .send(new DescribeTableCommand({ TableName: name }));
-    return out.Table ? tableSnapshot(scope.account, scope.region, out.Table) : undefined;
+    const [out, backups] = await Promise.all([
+      client.send(new DescribeTableCommand({ TableName: name })),
+      client.send(new DescribeContinuousBackupsCommand({ TableName: name })),
+    ]);
+    const pitr =
+      backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription
+        ?.PointInTimeRecoveryStatus;
+    return out.Table
+      ? tableSnapshot(scope.account, scope.region, out.Table, pitrOn(pitr))
+      : undefined;
   } catch (error) {
-    if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
+    // DescribeContinuousBackups says TableNotFoundException where DescribeTable says ResourceNotFound.
+    if (isAwsError(error, 'ResourceNotFoundException', 'TableNotFoundException')) return undefined;
     throw error;
   }
 }
@@ -82,19 +96,32 @@ function fromConfigItem(item: ConfigurationItem): DynamoDbTableSnapshot {
   const c = item.configuration;
   const sse = (configValue(c, 'sseDescription') ?? {}) as Record<string, unknown>;
   const replicas = (configValue(c, 'replicas') ?? []) as Record<string, unknown>[];
-  return tableSnapshot(item.account, item.region, {
-    TableName: configString(c, 'tableName') ?? item.resourceName ?? item.resourceId,
-    SSEDescription: {
-      Status: configString(sse, 'status') as never,
-      SSEType: configString(sse, 'sseType') as never,
-      KMSMasterKeyArn: configString(sse, 'kmsMasterKeyArn'),
+  const backups = (item.supplementaryConfiguration.ContinuousBackupsDescription ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const pitr = (configValue(backups, 'pointInTimeRecoveryDescription') ?? {}) as Record<
+    string,
+    unknown
+  >;
+  return tableSnapshot(
+    item.account,
+    item.region,
+    {
+      TableName: configString(c, 'tableName') ?? item.resourceName ?? item.resourceId,
+      SSEDescription: {
+        Status: configString(sse, 'status') as never,
+        SSEType: configString(sse, 'sseType') as never,
+        KMSMasterKeyArn: configString(sse, 'kmsMasterKeyArn'),
+      },
+      Replicas: replicas.map((r) => ({
+        RegionName: configString(r, 'regionName'),
+        KMSMasterKeyId: configString(r, 'kmsMasterKeyId'),
+        ReplicaStatus: configString(r, 'replicaStatus') as never,
+      })),
     },
-    Replicas: replicas.map((r) => ({
-      RegionName: configString(r, 'regionName'),
-      KMSMasterKeyId: configString(r, 'kmsMasterKeyId'),
-      ReplicaStatus: configString(r, 'replicaStatus') as never,
-    })),
-  });
+    pitrOn(configString(pitr, 'pointInTimeRecoveryStatus')),
+  );
 }
 
 export const dynamoDbTableType = defineResourceType<DynamoDbTableSnapshot>({
@@ -120,8 +147,9 @@ export const dynamoDbTableType = defineResourceType<DynamoDbTableSnapshot>({
       'request.targetTableName',
       'response.tableDescription.tableName',
     ),
+    UpdateContinuousBackups: byTableName('request.tableName'),
   },
-  readActions: ['dynamodb:DescribeTable'],
+  readActions: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups'],
   collect: (clients, locator) => readTable(clients, locator, locator.id ?? locator.name!),
   fromConfigItem,
   fromTemplate: dynamoDbTablesFromTemplate,

@@ -16,6 +16,8 @@ export interface DynamoDbTableSnapshot extends Snapshot {
   sse: { status?: string; sseType?: string; kmsKeyArn?: string };
   /** Global table (2019.11.21) replicas in other regions and their KMS key, if any. */
   replicas: { region: string; kmsKeyId?: string; status?: string }[];
+  /** Point-in-time recovery (continuous backups) is on. */
+  pointInTimeRecovery: boolean;
 }
 
 /** SSE with KMS is on, or being switched on (UpdateTable makes it UPDATING for a while). */
