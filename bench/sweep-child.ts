@@ -12,6 +12,12 @@ import {
   paginateListTables,
 } from '@aws-sdk/client-dynamodb';
 import {
+  DescribeKeyCommand,
+  GetKeyRotationStatusCommand,
+  KMSClient,
+  ListKeysCommand,
+} from '@aws-sdk/client-kms';
+import {
   CloudTrailClient,
   DescribeTrailsCommand,
   GetTrailStatusCommand,
@@ -119,6 +125,7 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
   const s3 = new S3Client(scope);
   const sts = new STSClient(scope);
   const cloudtrail = new CloudTrailClient(scope);
+  const kms = new KMSClient(scope);
   let resources = 0;
 
   const groups = async () => {
@@ -186,6 +193,21 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
       ),
     );
     resources += listed.trailList?.length ?? 0;
+  };
+  const keys = async () => {
+    const listed = await send('kms:ListKeys', () => kms.send(new ListKeysCommand({ Limit: 1000 })));
+    await Promise.all(
+      (listed.Keys ?? []).map(async ({ KeyId }) => {
+        const meta = await send('kms:DescribeKey', () =>
+          kms.send(new DescribeKeyCommand({ KeyId })),
+        );
+        if (meta.KeyMetadata?.KeyManager !== 'CUSTOMER') return;
+        await send('kms:GetKeyRotationStatus', () =>
+          kms.send(new GetKeyRotationStatusCommand({ KeyId })),
+        );
+      }),
+    );
+    resources += listed.Keys?.length ?? 0;
   };
   const functions = async () => {
     const reads: Promise<unknown>[] = [];
@@ -282,10 +304,12 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
     principals,
     buckets,
     trails,
+    keys,
   ];
   if (serial) for (const list of listings) await list();
   else await Promise.all(listings.map((list) => list()));
-  for (const c of [ec2, sqs, ddb, lambda, rds, sns, events, iam, s3, sts, cloudtrail]) c.destroy();
+  for (const c of [ec2, sqs, ddb, lambda, rds, sns, events, iam, s3, sts, cloudtrail, kms])
+    c.destroy();
   return { resources };
 }
 

@@ -4,6 +4,7 @@ import { dynamodbEncryptedKms } from './dynamodb-encrypted-kms';
 import { dynamodbPitrEnabled } from './dynamodb-pitr-enabled';
 import { eventbridgeTargetHasDlq } from './eventbridge-target-has-dlq';
 import { iamNoAdminAccess } from './iam-no-admin-access';
+import { kmsKeyRotationEnabled } from './kms-key-rotation-enabled';
 import { lambdaArm64 } from './lambda-arm64';
 import { lambdaHasDlq } from './lambda-has-dlq';
 import { lambdaRuntimeSupported } from './lambda-runtime-supported';
@@ -34,4 +35,5 @@ export const policies: readonly AnyPolicy[] = [
   lambdaArm64,
   cloudTrailLoggingOn,
   dynamodbPitrEnabled,
+  kmsKeyRotationEnabled,
 ];

@@ -1,5 +1,5 @@
 import { DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
-import { KMS_KEY_SCOPE } from '../src/resources/kms-key-scope';
+import { kmsKeyType } from '../src/resources/kms-key';
 import { defineRemediator } from '../src/engine/definitions';
 import {
   DYNAMODB_TABLE,
@@ -29,7 +29,9 @@ export const dynamodbEnableKms = defineRemediator<DynamoDbTableSnapshot>({
       StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' },
     },
   },
-  alsoWrites: [KMS_KEY_SCOPE],
+  // The grant is on the table's key: the KMS key type's scope (any key of the account), held
+  // to grants for an AWS resource through DynamoDB by the conditions above.
+  alsoWrites: [kmsKeyType.iam],
   // Rampart never calls KMS itself: DynamoDB does, as the caller, during UpdateTable.
   impliedActions: {
     'kms:DescribeKey':

@@ -4,6 +4,7 @@ import { dynamodbEnableKms } from './dynamodb-enable-kms';
 import { dynamodbEnablePitr } from './dynamodb-enable-pitr';
 import { eventbridgeTargetAddDlq } from './eventbridge-target-add-dlq';
 import { iamRemoveAdminAccess } from './iam-remove-admin-access';
+import { kmsEnableRotation } from './kms-enable-rotation';
 import { lambdaAddFailureDestination } from './lambda-add-failure-destination';
 import { rdsMakePrivate } from './rds-make-private';
 import { revokeIngress } from './revoke-ingress';
@@ -26,4 +27,5 @@ export const remediators: readonly AnyRemediator[] = [
   rdsMakePrivate,
   cloudTrailStartLogging,
   dynamodbEnablePitr,
+  kmsEnableRotation,
 ];

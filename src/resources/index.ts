@@ -4,6 +4,7 @@ import { dynamoDbTableType } from './dynamodb-table';
 import { securityGroupType } from './ec2-security-group';
 import { eventBridgeRuleType } from './eventbridge-rule';
 import { iamPrincipalType } from './iam-principal';
+import { kmsKeyType } from './kms-key';
 import { lambdaFunctionType } from './lambda-function';
 import { rdsDatabaseType } from './rds-database';
 import { s3BucketType } from './s3-bucket';
@@ -22,4 +23,5 @@ export const resourceTypes: readonly AnyResourceType[] = [
   iamPrincipalType,
   s3BucketType,
   cloudTrailTrailType,
+  kmsKeyType,
 ];

@@ -39,6 +39,7 @@ const EXPECTED = {
   'QueueSseOffBad/sqs-encrypted': 'violation',
   'QueueUnknown/sqs-encrypted': 'unknown',
   'TrailBad/cloudtrail-logging-on': 'violation',
+  'KeyBad/kms-key-rotation-enabled': 'violation',
   'TableBad/dynamodb-pitr-enabled': 'violation',
   'GlobalTableBad/dynamodb-pitr-enabled': 'violation',
   'TableUnknown/dynamodb-pitr-enabled': 'unknown',
@@ -54,6 +55,7 @@ const EXPECTED = {
   'QueueNamedDlqOk/sqs-has-dlq': 'not-applicable',
   'SubEmailOk/sns-subscription-has-dlq': 'not-applicable',
   'ClusterBad/rds-not-public': 'not-applicable',
+  'SigningKeyOk/kms-key-rotation-enabled': 'not-applicable',
 };
 
 // Every resource of a policy's CloudFormation types is judged, compliant ones included; a
@@ -69,6 +71,7 @@ const JUDGED = {
   // lambda-has-dlq, lambda-runtime-supported, lambda-tracing-active and lambda-arm64.
   'lambda functions': 5,
   'cloudtrail-logging-on': 2,
+  'kms-key-rotation-enabled': 3,
   'sns-subscription-has-dlq': 3,
   'eventbridge-target-has-dlq': 3,
   'iam-no-admin-access': 7, // Role, AdminUserBad, InlineAdminRoleBad, ReaderGroupOk, AdminPolicyBad, ScopedPolicyOk, ImportedArnsUnknown
@@ -85,7 +88,7 @@ describe.each(['yaml', 'json'])('rampart check on the policy-pack corpus (%s)', 
   });
 
   it('counts not-applicable pairs apart, as SARIF notApplicable results of level none', () => {
-    expect(report.summary.notApplicable).toBe(5);
+    expect(report.summary.notApplicable).toBe(6);
     expect(report.summary.violations).toBe(
       Object.values(EXPECTED).filter((s) => s === 'violation').length,
     );
@@ -95,6 +98,7 @@ describe.each(['yaml', 'json'])('rampart check on the policy-pack corpus (%s)', 
       [
         ['rds-encrypted', 'none'],
         ['rds-not-public', 'none'],
+        ['kms-key-rotation-enabled', 'none'],
         ['sns-subscription-has-dlq', 'none'],
         ['sqs-has-dlq', 'none'],
         ['sqs-has-dlq', 'none'],

@@ -170,6 +170,7 @@ const CONFIG_TYPES_OF_THE_PACK = [
   'AWS::IAM::Group',
   'AWS::IAM::Role',
   'AWS::IAM::User',
+  'AWS::KMS::Key',
   'AWS::Lambda::Function',
   'AWS::RDS::DBCluster',
   'AWS::RDS::DBInstance',

@@ -33,6 +33,7 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { EnableKeyRotationCommand, KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
 import { createFunctionWithRole } from '../../src/local/lambda-function';
 import { OPEN_22, PRIVATE_5432, seedSecurityGroup } from '../support/ec2';
 
@@ -61,6 +62,22 @@ export interface SeedClients {
   rds: RDSClient;
   sns: SNSClient;
   events: EventBridgeClient;
+}
+
+/**
+ * moto creates the key behind alias/aws/dynamodb (an AWS-managed key in AWS, which
+ * kms-key-rotation-enabled does not judge) as a customer key without rotation: turned on
+ * here so the seeded account holds only the violations it is meant to (docs/testing.md).
+ */
+async function rotateMotoDynamoDbKey(region: string) {
+  const kms = new KMSClient({ region });
+  try {
+    const aliases = (await kms.send(new ListAliasesCommand({}))).Aliases ?? [];
+    const key = aliases.find((a) => a.AliasName === 'alias/aws/dynamodb')?.TargetKeyId;
+    if (key) await kms.send(new EnableKeyRotationCommand({ KeyId: key }));
+  } finally {
+    kms.destroy();
+  }
 }
 
 /** Point-in-time recovery on, as Rampart's own stacks create their tables. */
@@ -198,6 +215,7 @@ export async function seedEveryPolicy(c: SeedClients): Promise<Seeded> {
     }),
   );
   await Promise.all(['plain-table', 'kms-table'].map((TableName) => enablePitr(c.ddb, TableName)));
+  await rotateMotoDynamoDbKey(await c.ddb.config.region());
   labels.set('no-pitr-table', 'ddb:no-pitr');
 
   const [fnPlain, fnTwin] = await Promise.all([

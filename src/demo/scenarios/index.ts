@@ -1,6 +1,7 @@
 import type { DemoScenario } from '../scenario';
 import { cloudTrailScenario } from './cloudtrail-trail';
 import { dynamoDbTableScenario } from './dynamodb-table';
+import { kmsKeyScenario } from './kms-key';
 import { eventBridgeRuleScenario } from './eventbridge-rule';
 import { lambdaFunctionScenario } from './lambda-function';
 import { rdsDatabaseScenario } from './rds-database';
@@ -22,6 +23,7 @@ export const demoScenarios: readonly DemoScenario[] = [
   sqsEncryptionScenario,
   rdsDatabaseScenario,
   dynamoDbTableScenario,
+  kmsKeyScenario,
 ];
 
 /**
