@@ -11,6 +11,7 @@ import {
   DescribeTableCommand,
   paginateListTables,
 } from '@aws-sdk/client-dynamodb';
+import { CloudWatchLogsClient, paginateDescribeLogGroups } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeKeyCommand,
   GetKeyRotationStatusCommand,
@@ -126,6 +127,7 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
   const sts = new STSClient(scope);
   const cloudtrail = new CloudTrailClient(scope);
   const kms = new KMSClient(scope);
+  const cwlogs = new CloudWatchLogsClient(scope);
   let resources = 0;
 
   const groups = async () => {
@@ -208,6 +210,13 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
       }),
     );
     resources += listed.Keys?.length ?? 0;
+  };
+  const logGroups = async () => {
+    for await (const page of pages(
+      'logs:DescribeLogGroups',
+      paginateDescribeLogGroups({ client: cwlogs }, { limit: 50 }),
+    ))
+      resources += page.logGroups?.length ?? 0;
   };
   const functions = async () => {
     const reads: Promise<unknown>[] = [];
@@ -305,6 +314,7 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
     buckets,
     trails,
     keys,
+    logGroups,
   ];
   if (serial) for (const list of listings) await list();
   else await Promise.all(listings.map((list) => list()));

@@ -9,6 +9,7 @@ import { lambdaArm64 } from './lambda-arm64';
 import { lambdaHasDlq } from './lambda-has-dlq';
 import { lambdaRuntimeSupported } from './lambda-runtime-supported';
 import { lambdaTracingActive } from './lambda-tracing-active';
+import { logsRetentionSet } from './logs-retention-set';
 import { rdsEncrypted } from './rds-encrypted';
 import { rdsNotPublic } from './rds-not-public';
 import { s3BucketPublicAccessBlocked } from './s3-bucket-public-access-blocked';
@@ -36,4 +37,5 @@ export const policies: readonly AnyPolicy[] = [
   cloudTrailLoggingOn,
   dynamodbPitrEnabled,
   kmsKeyRotationEnabled,
+  logsRetentionSet,
 ];

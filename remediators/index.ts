@@ -6,6 +6,7 @@ import { eventbridgeTargetAddDlq } from './eventbridge-target-add-dlq';
 import { iamRemoveAdminAccess } from './iam-remove-admin-access';
 import { kmsEnableRotation } from './kms-enable-rotation';
 import { lambdaAddFailureDestination } from './lambda-add-failure-destination';
+import { logsSetRetention } from './logs-set-retention';
 import { rdsMakePrivate } from './rds-make-private';
 import { revokeIngress } from './revoke-ingress';
 import { s3BlockPublicAccess } from './s3-block-public-access';
@@ -28,4 +29,5 @@ export const remediators: readonly AnyRemediator[] = [
   cloudTrailStartLogging,
   dynamodbEnablePitr,
   kmsEnableRotation,
+  logsSetRetention,
 ];

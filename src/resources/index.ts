@@ -6,6 +6,7 @@ import { eventBridgeRuleType } from './eventbridge-rule';
 import { iamPrincipalType } from './iam-principal';
 import { kmsKeyType } from './kms-key';
 import { lambdaFunctionType } from './lambda-function';
+import { logGroupType } from './log-group';
 import { rdsDatabaseType } from './rds-database';
 import { s3BucketType } from './s3-bucket';
 import { snsSubscriptionType } from './sns-subscription';
@@ -24,4 +25,5 @@ export const resourceTypes: readonly AnyResourceType[] = [
   s3BucketType,
   cloudTrailTrailType,
   kmsKeyType,
+  logGroupType,
 ];

@@ -40,6 +40,7 @@ const EXPECTED = {
   'QueueUnknown/sqs-encrypted': 'unknown',
   'TrailBad/cloudtrail-logging-on': 'violation',
   'KeyBad/kms-key-rotation-enabled': 'violation',
+  'LogsBad/logs-retention-set': 'violation',
   'TableBad/dynamodb-pitr-enabled': 'violation',
   'GlobalTableBad/dynamodb-pitr-enabled': 'violation',
   'TableUnknown/dynamodb-pitr-enabled': 'unknown',
@@ -72,6 +73,7 @@ const JUDGED = {
   'lambda functions': 5,
   'cloudtrail-logging-on': 2,
   'kms-key-rotation-enabled': 3,
+  'logs-retention-set': 2,
   'sns-subscription-has-dlq': 3,
   'eventbridge-target-has-dlq': 3,
   'iam-no-admin-access': 7, // Role, AdminUserBad, InlineAdminRoleBad, ReaderGroupOk, AdminPolicyBad, ScopedPolicyOk, ImportedArnsUnknown

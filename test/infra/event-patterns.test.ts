@@ -172,6 +172,7 @@ const CONFIG_TYPES_OF_THE_PACK = [
   'AWS::IAM::User',
   'AWS::KMS::Key',
   'AWS::Lambda::Function',
+  'AWS::Logs::LogGroup',
   'AWS::RDS::DBCluster',
   'AWS::RDS::DBInstance',
   'AWS::S3::Bucket',

@@ -4,6 +4,7 @@ import { dynamoDbTableScenario } from './dynamodb-table';
 import { kmsKeyScenario } from './kms-key';
 import { eventBridgeRuleScenario } from './eventbridge-rule';
 import { lambdaFunctionScenario } from './lambda-function';
+import { logGroupScenario } from './log-group';
 import { rdsDatabaseScenario } from './rds-database';
 import { s3BucketScenario } from './s3-bucket';
 import { securityGroupScenario } from './security-group';
@@ -24,6 +25,7 @@ export const demoScenarios: readonly DemoScenario[] = [
   rdsDatabaseScenario,
   dynamoDbTableScenario,
   kmsKeyScenario,
+  logGroupScenario,
 ];
 
 /**
