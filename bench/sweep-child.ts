@@ -44,8 +44,10 @@ import {
 import { S3Client, paginateListBuckets } from '@aws-sdk/client-s3';
 import {
   GetSubscriptionAttributesCommand,
+  GetTopicAttributesCommand,
   SNSClient,
   paginateListSubscriptions,
+  paginateListTopics,
 } from '@aws-sdk/client-sns';
 import {
   GetQueueAttributesCommand,
@@ -211,6 +213,19 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
     );
     resources += listed.Keys?.length ?? 0;
   };
+  const topics = async () => {
+    const reads: Promise<unknown>[] = [];
+    for await (const page of pages('sns:ListTopics', paginateListTopics({ client: sns }, {}))) {
+      for (const t of page.Topics ?? []) {
+        reads.push(
+          send('sns:GetTopicAttributes', () =>
+            sns.send(new GetTopicAttributesCommand({ TopicArn: t.TopicArn })),
+          ),
+        );
+      }
+    }
+    resources += (await Promise.all(reads)).length;
+  };
   const logGroups = async () => {
     for await (const page of pages(
       'logs:DescribeLogGroups',
@@ -315,6 +330,7 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
     trails,
     keys,
     logGroups,
+    topics,
   ];
   if (serial) for (const list of listings) await list();
   else await Promise.all(listings.map((list) => list()));

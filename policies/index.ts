@@ -15,6 +15,7 @@ import { rdsNotPublic } from './rds-not-public';
 import { s3BucketPublicAccessBlocked } from './s3-bucket-public-access-blocked';
 import { sgNoPublicIngress } from './sg-no-public-ingress';
 import { snsSubscriptionHasDlq } from './sns-subscription-has-dlq';
+import { snsTopicEncrypted } from './sns-topic-encrypted';
 import { sqsEncrypted } from './sqs-encrypted';
 import { sqsHasDlq } from './sqs-has-dlq';
 
@@ -38,4 +39,5 @@ export const policies: readonly AnyPolicy[] = [
   dynamodbPitrEnabled,
   kmsKeyRotationEnabled,
   logsRetentionSet,
+  snsTopicEncrypted,
 ];

@@ -10,6 +10,7 @@ import { logsSetRetention } from './logs-set-retention';
 import { rdsMakePrivate } from './rds-make-private';
 import { revokeIngress } from './revoke-ingress';
 import { s3BlockPublicAccess } from './s3-block-public-access';
+import { snsEnableEncryption } from './sns-enable-encryption';
 import { snsSubscriptionAddDlq } from './sns-subscription-add-dlq';
 import { sqsAddDlq } from './sqs-add-dlq';
 import { sqsEnableSse } from './sqs-enable-sse';
@@ -30,4 +31,5 @@ export const remediators: readonly AnyRemediator[] = [
   dynamodbEnablePitr,
   kmsEnableRotation,
   logsSetRetention,
+  snsEnableEncryption,
 ];

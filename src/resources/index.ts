@@ -10,6 +10,7 @@ import { logGroupType } from './log-group';
 import { rdsDatabaseType } from './rds-database';
 import { s3BucketType } from './s3-bucket';
 import { snsSubscriptionType } from './sns-subscription';
+import { snsTopicType } from './sns-topic';
 import { sqsQueueType } from './sqs-queue';
 
 /** Every resource type Rampart can read. A new type is a new folder plus one line here. */
@@ -26,4 +27,5 @@ export const resourceTypes: readonly AnyResourceType[] = [
   cloudTrailTrailType,
   kmsKeyType,
   logGroupType,
+  snsTopicType,
 ];

@@ -41,6 +41,7 @@ const EXPECTED = {
   'TrailBad/cloudtrail-logging-on': 'violation',
   'KeyBad/kms-key-rotation-enabled': 'violation',
   'LogsBad/logs-retention-set': 'violation',
+  'Topic/sns-topic-encrypted': 'violation',
   'TableBad/dynamodb-pitr-enabled': 'violation',
   'GlobalTableBad/dynamodb-pitr-enabled': 'violation',
   'TableUnknown/dynamodb-pitr-enabled': 'unknown',
@@ -74,6 +75,7 @@ const JUDGED = {
   'cloudtrail-logging-on': 2,
   'kms-key-rotation-enabled': 3,
   'logs-retention-set': 2,
+  'sns-topic-encrypted': 2, // Topic, TopicOk
   'sns-subscription-has-dlq': 3,
   'eventbridge-target-has-dlq': 3,
   'iam-no-admin-access': 7, // Role, AdminUserBad, InlineAdminRoleBad, ReaderGroupOk, AdminPolicyBad, ScopedPolicyOk, ImportedArnsUnknown

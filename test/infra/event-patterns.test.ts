@@ -176,6 +176,7 @@ const CONFIG_TYPES_OF_THE_PACK = [
   'AWS::RDS::DBCluster',
   'AWS::RDS::DBInstance',
   'AWS::S3::Bucket',
+  'AWS::SNS::Topic',
   'AWS::SQS::Queue',
 ];
 const watchedTypes = CONFIG_TYPES_OF_THE_PACK;

@@ -134,7 +134,12 @@ export async function seedEveryPolicy(c: SeedClients): Promise<Seeded> {
     queue(c.sqs, 'orders'),
     queue(c.sqs, 'legacy'),
     queue(c.sqs, 'payments', { RedrivePolicy: redrive }),
-    c.sns.send(new CreateTopicCommand({ Name: 'events' })).then((o) => o.TopicArn!),
+    c.sns
+      .send(
+        // Encrypted: the topic is here for its subscriptions' policy only.
+        new CreateTopicCommand({ Name: 'events', Attributes: { KmsMasterKeyId: 'alias/aws/sns' } }),
+      )
+      .then((o) => o.TopicArn!),
   ]);
   labels.set(qOrders.url, 'sqs:orders').set(qExcepted.url, 'sqs:legacy');
 

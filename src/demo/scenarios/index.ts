@@ -9,6 +9,7 @@ import { rdsDatabaseScenario } from './rds-database';
 import { s3BucketScenario } from './s3-bucket';
 import { securityGroupScenario } from './security-group';
 import { snsSubscriptionScenario } from './sns-subscription';
+import { snsTopicScenario } from './sns-topic';
 import { sqsEncryptionScenario } from './sqs-encryption';
 import { sqsQueueScenario } from './sqs-queue';
 
@@ -26,6 +27,7 @@ export const demoScenarios: readonly DemoScenario[] = [
   dynamoDbTableScenario,
   kmsKeyScenario,
   logGroupScenario,
+  snsTopicScenario,
 ];
 
 /**

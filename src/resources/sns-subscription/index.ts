@@ -4,6 +4,7 @@ import { partitionOf, type ResourceRef } from '../../domain';
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { MalformedEventError } from '../../events/errors';
 import { isAwsError, stringAt } from '../shared';
+import { SNS_SCOPE } from '../sns-scope';
 import { snsSubscriptionsFromTemplate } from './cloudformation';
 import { snsSubscriptionEnumerator } from './enumerate';
 import { SNS_SUBSCRIPTION, SnsSubscriptionSnapshot } from './snapshot';
@@ -76,16 +77,11 @@ export async function readSubscription(
 export const snsSubscriptionType = defineResourceType<SnsSubscriptionSnapshot>({
   type: SNS_SUBSCRIPTION,
   eventSource: 'sns.amazonaws.com',
-  iam: {
-    service: 'sns',
-    arns: (p, a) => [`arn:${p}:sns:*:${a}:*`],
-    reason:
-      'Subscription writes: any subscription of this account (subscription ARNs are the topic ARN plus an id), found at run time.',
-  },
+  iam: SNS_SCOPE,
   securityHubType: 'Other',
   configResourceTypes: [],
   configNotRecorded:
-    'AWS Config records topics (AWS::SNS::Topic), not their subscriptions; events and the sweep cover subscriptions.',
+    'AWS Config records topics (AWS::SNS::Topic, the sns-topic type), not their subscriptions; events and the sweep cover subscriptions.',
   cloudFormationTypes: ['AWS::SNS::Subscription'],
   cloudTrail: {
     Subscribe: bySubscriptionArn,
