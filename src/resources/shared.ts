@@ -62,3 +62,6 @@ export function isAwsError(error: unknown, ...names: string[]): boolean {
   const e = error as { name?: string; Code?: string; code?: string } | null;
   return !!e && names.some((n) => e.name === n || e.Code === n || e.code === n);
 }
+
+/** A boolean as Config items and templates carry it: `true` or the string `"true"`. */
+export const isTrue = (v: unknown): boolean => v === true || v === 'true';

@@ -2,8 +2,7 @@ import type { ResolvedTemplate, TemplateSubject } from '../../cloudformation/res
 import { physicalName, templateSubject, TEMPLATE_SCOPE } from '../../cloudformation/subjects';
 import { CLOUDTRAIL_TRAIL, type CloudTrailTrailSnapshot } from './snapshot';
 import { cloudTrailTrailRef } from './index';
-
-const isTrue = (v: unknown) => v === true || v === 'true';
+import { isTrue } from '../shared';
 
 /** `AWS::CloudTrail::Trail`: IsLogging is required; the others default to false. */
 export function cloudTrailTrailsFromTemplate(

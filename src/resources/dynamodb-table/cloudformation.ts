@@ -6,6 +6,7 @@ import {
   TEMPLATE_SCOPE,
 } from '../../cloudformation/subjects';
 import { tableSnapshot, type DynamoDbTableSnapshot } from './index';
+import { isTrue } from '../shared';
 
 type Sse = { SSEEnabled?: unknown; SSEType?: unknown; KMSMasterKeyId?: unknown } | undefined;
 
@@ -22,8 +23,6 @@ function sseDescription(spec: Sse) {
     KMSMasterKeyArn: knownString(spec?.KMSMasterKeyId),
   };
 }
-
-const isTrue = (v: unknown) => v === true || v === 'true';
 
 /** `AWS::DynamoDB::Table` and `AWS::DynamoDB::GlobalTable` (table-level SSE, replica keys, PITR). */
 export function dynamoDbTablesFromTemplate(

@@ -1,6 +1,7 @@
 import type { ResolvedTemplate, TemplateSubject } from '../../cloudformation/resolved';
 import { knownString, physicalName, templateSubject } from '../../cloudformation/subjects';
 import { RDS_DATABASE, rdsRef, type RdsDatabaseSnapshot, type RdsKind } from './index';
+import { isTrue } from '../shared';
 
 const KIND_OF: Record<string, { kind: RdsKind; nameKey: string }> = {
   'AWS::RDS::DBInstance': { kind: 'instance', nameKey: 'DBInstanceIdentifier' },
@@ -47,16 +48,14 @@ export function rdsDatabasesFromTemplate(
           kind: k.kind,
           identifier,
           engine: knownString(r.properties.Engine),
-          storageEncrypted: encrypted === true || encrypted === 'true',
+          storageEncrypted: isTrue(encrypted),
           kmsKeyId: knownString(r.properties.KmsKeyId),
           ...(cluster ? { clusterIdentifier: cluster } : {}),
           // Absent: private unless the instance lands in a default VPC's public subnet,
           // which a template alone does not show; only an explicit true is judged public.
           ...(k.kind === 'instance'
             ? {
-                publiclyAccessible:
-                  r.properties.PubliclyAccessible === true ||
-                  r.properties.PubliclyAccessible === 'true',
+                publiclyAccessible: isTrue(r.properties.PubliclyAccessible),
               }
             : {}),
         };

@@ -6,7 +6,7 @@ import {
 import type { ResourceRef } from '../../domain';
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
-import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
+import { isAwsError, isTrue, nameFromArnOrName, refOf, requiredString } from '../shared';
 import { rdsDatabasesFromTemplate } from './cloudformation';
 import { dbClusterSnapshot, dbInstanceSnapshot, rdsDatabaseEnumerator } from './enumerate';
 import { RDS_DATABASE, RDS_KINDS, RdsDatabaseSnapshot, RdsKind } from './snapshot';
@@ -41,9 +41,6 @@ const locate =
 
 const instance = (...paths: string[]) => locate('instance', ...paths);
 const cluster = (...paths: string[]) => locate('cluster', ...paths);
-
-/** Config items carry booleans as booleans or as strings. */
-const isTrue = (v: unknown) => v === true || v === 'true';
 
 function fromConfigItem(item: ConfigurationItem): RdsDatabaseSnapshot {
   const c = item.configuration;
