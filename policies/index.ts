@@ -7,6 +7,7 @@ import { iamNoAdminAccess } from './iam-no-admin-access';
 import { kmsKeyRotationEnabled } from './kms-key-rotation-enabled';
 import { lambdaArm64 } from './lambda-arm64';
 import { lambdaHasDlq } from './lambda-has-dlq';
+import { lambdaMemoryAboveMinimum } from './lambda-memory-above-minimum';
 import { lambdaRuntimeSupported } from './lambda-runtime-supported';
 import { lambdaTracingActive } from './lambda-tracing-active';
 import { logsRetentionSet } from './logs-retention-set';
@@ -35,6 +36,7 @@ export const policies: readonly AnyPolicy[] = [
   lambdaRuntimeSupported,
   lambdaTracingActive,
   lambdaArm64,
+  lambdaMemoryAboveMinimum,
   cloudTrailLoggingOn,
   dynamodbPitrEnabled,
   kmsKeyRotationEnabled,

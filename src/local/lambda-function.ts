@@ -68,6 +68,7 @@ export async function createFunctionWithRole(iam: IAMClient, lambda: LambdaClien
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },
+      MemorySize: 512,
       Role: role.Role!.Arn!,
       Handler: 'index.handler',
       Code: { ZipFile: zipOf('index.js', 'exports.handler = async () => "ok";\n') },

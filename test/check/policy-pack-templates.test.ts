@@ -48,9 +48,11 @@ const EXPECTED = {
   'FnLegacyBad/lambda-runtime-supported': 'violation',
   'FnLegacyBad/lambda-tracing-active': 'violation',
   'FnLegacyBad/lambda-arm64': 'violation',
+  'FnLegacyBad/lambda-memory-above-minimum': 'violation',
   'FnUnknown/lambda-runtime-supported': 'unknown',
   'FnUnknown/lambda-tracing-active': 'unknown',
   'FnUnknown/lambda-arm64': 'unknown',
+  'FnUnknown/lambda-memory-above-minimum': 'unknown',
   // Counted apart: neither compliant nor a finding to fix.
   'ClusterMemberOk/rds-encrypted': 'not-applicable',
   'DeadLetters/sqs-has-dlq': 'not-applicable',
@@ -70,7 +72,7 @@ const JUDGED = {
   'rds-encrypted, rds-not-public': 6,
   // sqs-has-dlq and sqs-encrypted judge the same six queues.
   'sqs-has-dlq, sqs-encrypted': 6,
-  // lambda-has-dlq, lambda-runtime-supported, lambda-tracing-active and lambda-arm64.
+  // lambda-has-dlq, -runtime-supported, -tracing-active, -arm64 and -memory-above-minimum.
   'lambda functions': 5,
   'cloudtrail-logging-on': 2,
   'kms-key-rotation-enabled': 3,

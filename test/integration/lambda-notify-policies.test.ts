@@ -10,9 +10,14 @@ import { envelopeOf, loadSample } from '../support/samples';
 import { RecordingClients } from '../support/recording-clients';
 
 const REGION = 'ap-east-2'; // this file's own region in the shared moto server
-const POLICIES = ['lambda-runtime-supported', 'lambda-tracing-active', 'lambda-arm64'];
+const POLICIES = [
+  'lambda-runtime-supported',
+  'lambda-tracing-active',
+  'lambda-arm64',
+  'lambda-memory-above-minimum',
+];
 
-describe('Lambda runtime, tracing and architecture are reported, never changed (moto)', () => {
+describe('Lambda runtime, tracing, architecture and memory are reported, never changed (moto)', () => {
   let rampart: Rampart;
   let clients: RecordingClients;
   let lambda: LambdaClient;
@@ -48,24 +53,29 @@ describe('Lambda runtime, tracing and architecture are reported, never changed (
     lambda.destroy();
     iam.destroy();
   });
-  const create = (name: string, over: { runtime: string; arch: string; tracing: string }) =>
+  const create = (
+    name: string,
+    over: { runtime: string; arch: string; tracing: string; memory: number },
+  ) =>
     lambda.send(
       new CreateFunctionCommand({
         FunctionName: name,
         Runtime: over.runtime as Runtime,
         Architectures: [over.arch as 'arm64'],
         TracingConfig: { Mode: over.tracing as 'Active' },
+        MemorySize: over.memory,
         Role: roleArn,
         Handler: 'index.handler',
         Code: { ZipFile: zipOf('index.js', 'exports.handler = async () => 1;\n') },
       }),
     );
 
-  it('the real UpdateFunctionConfiguration sample (function named by ARN) → three notices, no write', async () => {
+  it('the real UpdateFunctionConfiguration sample (function named by ARN) → four notices, no write', async () => {
     const fn = await create('it-notify-legacy', {
       runtime: 'python3.9',
       arch: 'x86_64',
       tracing: 'PassThrough',
+      memory: 128,
     });
     const sample = loadSample('stratus__UpdateFunctionConfiguration20150331v2__1.json');
     clients.reset();
@@ -88,7 +98,12 @@ describe('Lambda runtime, tracing and architecture are reported, never changed (
   });
 
   it('a compliant function gets no notice, and the sweep finds exactly the legacy one', async () => {
-    await create('it-notify-modern', { runtime: 'nodejs24.x', arch: 'arm64', tracing: 'Active' });
+    await create('it-notify-modern', {
+      runtime: 'nodejs24.x',
+      arch: 'arm64',
+      tracing: 'Active',
+      memory: 512,
+    });
     const { findings, summary } = await new Sweeper(rampart).run({ remediate: false });
     expect(summary.errors).toEqual([]);
     expect(findings.map((f) => `${f.policy} ${f.resourceId}`).sort()).toEqual(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lambdaArm64 } from '../../policies/lambda-arm64';
+import { lambdaMemoryAboveMinimum } from '../../policies/lambda-memory-above-minimum';
 import { lambdaRuntimeSupported } from '../../policies/lambda-runtime-supported';
 import { lambdaTracingActive } from '../../policies/lambda-tracing-active';
 import { LAMBDA_RUNTIMES } from '../../policies/data/lambda-runtimes';
@@ -87,5 +88,27 @@ describe('lambda-arm64', () => {
     expect(
       lambdaArm64.evaluate(fn({ architectures: ['x86_64'], runtime: 'go1.x' }), {}).compliant,
     ).toBeNull();
+  });
+});
+
+describe('lambda-memory-above-minimum', () => {
+  const params = (p: Record<string, unknown> = {}) => lambdaMemoryAboveMinimum.parameters.parse(p);
+  it('the 128 MB default violates; 256 MB and more comply; the minimum is a parameter', () => {
+    expect(lambdaMemoryAboveMinimum).toMatchObject({
+      defaultMode: 'notify',
+      pillar: 'performance-efficiency',
+    });
+    const v = lambdaMemoryAboveMinimum.evaluate(fn({ memorySizeMb: 128 }), params());
+    expect(v.compliant === false && v.finding.message).toBe(
+      'Lambda function resize has 128 MB, less than 256 MB: it gets a fraction of a vCPU.',
+    );
+    expect(lambdaMemoryAboveMinimum.evaluate(fn({ memorySizeMb: 256 }), params())).toEqual({
+      compliant: true,
+    });
+    expect(
+      lambdaMemoryAboveMinimum.evaluate(fn({ memorySizeMb: 512 }), params({ minimumMb: 1024 }))
+        .compliant,
+    ).toBe(false);
+    expect(() => params({ minimumMb: 64 })).toThrow();
   });
 });

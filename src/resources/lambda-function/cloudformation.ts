@@ -112,7 +112,7 @@ export function lambdaFunctionsFromTemplate(
     subjects.push(
       templateSubject(
         fn,
-        ['DeadLetterConfig', 'Runtime', 'Architectures', 'TracingConfig', 'Timeout'],
+        ['DeadLetterConfig', 'Runtime', 'Architectures', 'TracingConfig', 'Timeout', 'MemorySize'],
         () => {
           const ref = lambdaFunctionRef('', '', name);
           const target = knownString(
@@ -128,6 +128,7 @@ export function lambdaFunctionsFromTemplate(
             (fn.properties.TracingConfig as Record<string, unknown> | undefined)?.Mode,
           );
           const timeout = Number(fn.properties.Timeout);
+          const memory = Number(fn.properties.MemorySize);
           return {
             type: LAMBDA_FUNCTION,
             ref,
@@ -142,6 +143,8 @@ export function lambdaFunctionsFromTemplate(
             tracingMode: tracing ?? LAMBDA_DEFAULTS.tracingMode,
             timeoutSeconds:
               Number.isFinite(timeout) && timeout > 0 ? timeout : LAMBDA_DEFAULTS.timeoutSeconds,
+            memorySizeMb:
+              Number.isFinite(memory) && memory > 0 ? memory : LAMBDA_DEFAULTS.memorySizeMb,
           };
         },
       ),

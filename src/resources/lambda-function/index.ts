@@ -109,6 +109,7 @@ export function functionSnapshot(
     | 'Architectures'
     | 'TracingConfig'
     | 'Timeout'
+    | 'MemorySize'
   >,
   eventInvokeConfig: EventInvokeConfig | undefined,
 ): LambdaFunctionSnapshot {
@@ -131,6 +132,7 @@ export function functionSnapshot(
       : [LAMBDA_DEFAULTS.architecture],
     tracingMode: fn.TracingConfig?.Mode ?? LAMBDA_DEFAULTS.tracingMode,
     timeoutSeconds: fn.Timeout ?? LAMBDA_DEFAULTS.timeoutSeconds,
+    memorySizeMb: fn.MemorySize ?? LAMBDA_DEFAULTS.memorySizeMb,
   };
 }
 

@@ -34,6 +34,8 @@ export interface LambdaFunctionSnapshot extends Snapshot {
   tracingMode: string;
   /** Seconds; Lambda's default is 3. */
   timeoutSeconds: number;
+  /** MB; Lambda's default is 128 (its minimum). */
+  memorySizeMb?: number;
 }
 
 /** Lambda's defaults where a function (or a template) does not say. */
@@ -41,4 +43,5 @@ export const LAMBDA_DEFAULTS = {
   architecture: 'x86_64',
   tracingMode: 'PassThrough',
   timeoutSeconds: 3,
+  memorySizeMb: 128,
 } as const;
