@@ -23,7 +23,11 @@ import {
   DescribeTrailsCommand,
   GetTrailStatusCommand,
 } from '@aws-sdk/client-cloudtrail';
-import { EC2Client, paginateDescribeSecurityGroups } from '@aws-sdk/client-ec2';
+import {
+  EC2Client,
+  paginateDescribeInstances,
+  paginateDescribeSecurityGroups,
+} from '@aws-sdk/client-ec2';
 import {
   EventBridgeClient,
   ListEventBusesCommand,
@@ -132,6 +136,13 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
   const cwlogs = new CloudWatchLogsClient(scope);
   let resources = 0;
 
+  const instances = async () => {
+    for await (const page of pages(
+      'ec2:DescribeInstances',
+      paginateDescribeInstances({ client: ec2 }, { MaxResults: 1000 }),
+    ))
+      resources += (page.Reservations ?? []).flatMap((r) => r.Instances ?? []).length;
+  };
   const groups = async () => {
     for await (const page of pages(
       'ec2:DescribeSecurityGroups',
@@ -331,6 +342,7 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
     keys,
     logGroups,
     topics,
+    instances,
   ];
   if (serial) for (const list of listings) await list();
   else await Promise.all(listings.map((list) => list()));

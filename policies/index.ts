@@ -2,6 +2,7 @@ import type { AnyPolicy } from '../src/engine/definitions';
 import { cloudTrailLoggingOn } from './cloudtrail-logging-on';
 import { dynamodbEncryptedKms } from './dynamodb-encrypted-kms';
 import { dynamodbPitrEnabled } from './dynamodb-pitr-enabled';
+import { ec2Imdsv2Required } from './ec2-imdsv2-required';
 import { eventbridgeTargetHasDlq } from './eventbridge-target-has-dlq';
 import { iamNoAdminAccess } from './iam-no-admin-access';
 import { kmsKeyRotationEnabled } from './kms-key-rotation-enabled';
@@ -42,4 +43,5 @@ export const policies: readonly AnyPolicy[] = [
   kmsKeyRotationEnabled,
   logsRetentionSet,
   snsTopicEncrypted,
+  ec2Imdsv2Required,
 ];

@@ -1,6 +1,7 @@
 import type { AnyResourceType } from '../engine/definitions';
 import { cloudTrailTrailType } from './cloudtrail-trail';
 import { dynamoDbTableType } from './dynamodb-table';
+import { ec2InstanceType } from './ec2-instance';
 import { securityGroupType } from './ec2-security-group';
 import { eventBridgeRuleType } from './eventbridge-rule';
 import { iamPrincipalType } from './iam-principal';
@@ -28,4 +29,5 @@ export const resourceTypes: readonly AnyResourceType[] = [
   kmsKeyType,
   logGroupType,
   snsTopicType,
+  ec2InstanceType,
 ];

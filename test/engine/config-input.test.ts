@@ -114,11 +114,11 @@ describe('AWS Config "Configuration Item Change" input', () => {
 
   it('skips a resource type no policy watches', async () => {
     const event = fixture('synthetic__ConfigItemChange-DynamoDBTable.json');
-    event.detail.configurationItem.resourceType = 'AWS::EC2::Instance';
+    event.detail.configurationItem.resourceType = 'AWS::EC2::VPC';
     expect(await rampart.evaluator.handleEvent(event)).toMatchObject({
       status: 'skipped',
       code: 'unwatched-resource-type',
-      reason: 'no policy watches AWS::EC2::Instance',
+      reason: 'no policy watches AWS::EC2::VPC',
     });
   });
 

@@ -475,7 +475,7 @@ describe('Evaluator on the real samples (shipped catalog)', () => {
     ['panther__AuthorizeSecurityGroupIngress__2.json', 'failed-call'],
     ['panther__AuthorizeSecurityGroupIngress__3.json', 'failed-call'],
     ['panther__AuthorizeSecurityGroupEgress__1.json', 'no-trigger'],
-    ['custodian__RunInstances__1.json', 'no-trigger'],
+    ['panther__CreateAccessKey__1.json', 'no-trigger'],
     ['rust-lambda-events__UserAuthentication__1.json', 'unwatched-service'],
   ])('%s → skipped (%s) without any AWS call', async (name, code) => {
     expect(await evaluator.handleEvent(envelopeOf(loadSample(name)))).toMatchObject({

@@ -165,6 +165,7 @@ for (const rule of cloudTrailRules(catalog)) {
 const CONFIG_TYPES_OF_THE_PACK = [
   'AWS::CloudTrail::Trail',
   'AWS::DynamoDB::Table',
+  'AWS::EC2::Instance',
   'AWS::EC2::SecurityGroup',
   'AWS::Events::Rule',
   'AWS::IAM::Group',
@@ -437,7 +438,9 @@ describe('the generated patterns on a real matcher (moto EventBridge → SQS)', 
     expect(byName.get('awsdocs-dynamodb__RecordsLogFile__1.json[1] DescribeTable')).toBe(
       'not delivered',
     );
-    expect(byName.get('panther__RunInstances__1.json')).toBe('not delivered');
+    expect(byName.get('awsdocs-dynamodb__CreateCluster-DAX__1.json')).toBe('not delivered');
+    // EC2 instances are watched since ec2-imdsv2-required: a real RunInstances reaches us.
+    expect(byName.get('panther__RunInstances__1.json')).toBe('delivered');
     // S3 is watched since s3-bucket-public-access-blocked: the real CreateBucket reaches us.
     expect(byName.get('custodian__CreateBucket-EventBridgeEnvelope__1.json')).toBe('delivered');
   });

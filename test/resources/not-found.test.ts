@@ -26,6 +26,7 @@ const MISSING: Record<string, Omit<ResourceLocator, 'type' | 'account' | 'region
   'AWS::KMS::Key': [{ id: '00000000-0000-4000-8000-000000000000' }],
   'AWS::Logs::LogGroup': [{ name: '/no/such/group' }],
   'AWS::SNS::Topic': [{ id: 'no-such-topic' }],
+  'AWS::EC2::Instance': [{ id: 'i-0123456789abcdef0' }],
   'AWS::IAM::Principal': [
     { id: 'role/no-such-role' },
     { id: 'user/no-such-user' },

@@ -1,6 +1,7 @@
 import type { DemoScenario } from '../scenario';
 import { cloudTrailScenario } from './cloudtrail-trail';
 import { dynamoDbTableScenario } from './dynamodb-table';
+import { ec2InstanceScenario } from './ec2-instance';
 import { kmsKeyScenario } from './kms-key';
 import { eventBridgeRuleScenario } from './eventbridge-rule';
 import { lambdaFunctionScenario } from './lambda-function';
@@ -28,6 +29,7 @@ export const demoScenarios: readonly DemoScenario[] = [
   kmsKeyScenario,
   logGroupScenario,
   snsTopicScenario,
+  ec2InstanceScenario,
 ];
 
 /**
