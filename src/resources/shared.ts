@@ -1,4 +1,5 @@
 import { partitionOf, type ResourceRef } from '../domain';
+import { isAccountId, isAwsRegion } from '../domain/identifiers';
 import type { CloudTrailRecord } from '../events/cloudtrail';
 import { pathValue } from '../events/cloudtrail';
 import { MalformedEventError } from '../events/errors';
@@ -65,3 +66,20 @@ export function isAwsError(error: unknown, ...names: string[]): boolean {
 
 /** A boolean as Config items and templates carry it: `true` or the string `"true"`. */
 export const isTrue = (v: unknown): boolean => v === true || v === 'true';
+
+/**
+ * Where an ARN says its resource lives, or undefined for a plain name. A resource named by
+ * ARN is located in that ARN's account and region, never in the event's: a topic or key of
+ * another account must not stand for a same-named one of this account.
+ */
+export function arnScope(
+  value: string,
+  where: { account: string; region: string },
+): { account: string; region: string } {
+  if (!value.startsWith('arn:')) return where;
+  const [, , , region, account] = value.split(':');
+  return {
+    account: account && isAccountId(account) ? account : where.account,
+    region: region && isAwsRegion(region) ? region : where.region,
+  };
+}

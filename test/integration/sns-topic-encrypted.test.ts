@@ -114,6 +114,27 @@ describe('SNS topics are encrypted at rest (moto)', () => {
     expect(await keyOf(arn)).toBeUndefined();
   });
 
+  it('attack: an event naming a same-named topic of another account leaves this account alone', async () => {
+    const arn = await topic('sns-enc-lookalike');
+    clients.reset();
+    const foreignArn = arn.replace(':123456789012:', ':999999999999:');
+    const result = await rampart.evaluator.handleEvent(
+      createTopicEvent('sns-enc-lookalike', foreignArn),
+    );
+    expect(result.status === 'handled' && result.resources[0]!.resource.account).toBe(
+      '999999999999',
+    );
+    expect(clients.writes()).toEqual([]);
+    expect(await keyOf(arn)).toBeUndefined();
+    await sns.send(
+      new SetTopicAttributesCommand({
+        TopicArn: arn,
+        AttributeName: 'KmsMasterKeyId',
+        AttributeValue: 'alias/team-key',
+      }),
+    );
+  });
+
   it('the sweep finds the unencrypted topic', async () => {
     const { findings, summary } = await new Sweeper(rampart).run({ remediate: false });
     expect(summary.errors).toEqual([]);

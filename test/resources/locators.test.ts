@@ -63,6 +63,50 @@ describe('CloudTrail locators of the policy pack', () => {
     ]);
   });
 
+  it('attack: a topic, key or trail named by an ARN of another account is located there, never as a same-named resource of the event account', () => {
+    const scopeOf = (record: CloudTrailRecord) => {
+      const type = catalog
+        .typesForSource(record.eventSource)
+        .find((t) => t.cloudTrail[record.eventName])!;
+      return type.cloudTrail[record.eventName]!(record, where).map((l) => [
+        l.account,
+        l.region,
+        l.id ?? l.name,
+      ]);
+    };
+    const foreign = (name: string, field: string, value: string) => {
+      const record = synthetic(name);
+      return { ...record, requestParameters: { ...record.requestParameters, [field]: value } };
+    };
+    expect(
+      scopeOf(
+        foreign(
+          'SetTopicAttributes',
+          'topicArn',
+          'arn:aws:sns:us-west-2:999999999999:order-events',
+        ),
+      ),
+    ).toEqual([['999999999999', 'us-west-2', 'order-events']]);
+    expect(
+      scopeOf(
+        foreign(
+          'DisableKeyRotation',
+          'keyId',
+          'arn:aws:kms:us-west-2:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        ),
+      ),
+    ).toEqual([['999999999999', 'us-west-2', '1234abcd-12ab-34cd-56ef-1234567890ab']]);
+    expect(
+      scopeOf(
+        foreign('StopLogging', 'name', 'arn:aws:cloudtrail:us-west-2:999999999999:trail/org-audit'),
+      ),
+    ).toEqual([['999999999999', 'us-west-2', 'org-audit']]);
+    // A plain name stays in the event's own account and region.
+    expect(scopeOf(synthetic('CreateLogGroup'))).toEqual([
+      ['111122223333', 'eu-central-1', '/aws/lambda/orders-api'],
+    ]);
+  });
+
   it('S3: the bucket named in the request (the real CreateBucket sample)', () => {
     expect(locate(sample('custodian__CreateBucket-EventBridgeEnvelope__1.json'))).toEqual([
       'cwe-test',

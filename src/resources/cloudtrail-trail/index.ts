@@ -6,9 +6,8 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import type { AwsClients } from '../../aws/clients';
 import type { ResourceRef } from '../../domain';
-import { isAwsRegion } from '../../domain/identifiers';
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
-import { isAwsError, refOf, requiredString } from '../shared';
+import { arnScope, isAwsError, refOf, requiredString } from '../shared';
 import { cloudTrailTrailsFromTemplate } from './cloudformation';
 import { cloudTrailTrailEnumerator } from './enumerate';
 import { CLOUDTRAIL_TRAIL, type CloudTrailTrailSnapshot } from './snapshot';
@@ -84,9 +83,7 @@ export async function readTrail(
 const byTrail: CloudTrailLocator = (record, where) => {
   const raw = requiredString(record, ['request.name']);
   const arn = TRAIL_ARN.exec(raw);
-  if (arn && isAwsRegion(arn[1])) {
-    return [{ type: CLOUDTRAIL_TRAIL, account: where.account, region: arn[1]!, name: arn[3]! }];
-  }
+  if (arn) return [{ type: CLOUDTRAIL_TRAIL, ...arnScope(raw, where), name: arn[3]! }];
   return [{ type: CLOUDTRAIL_TRAIL, ...where, name: raw }];
 };
 

@@ -7,7 +7,7 @@ import {
 import type { AwsClients } from '../../aws/clients';
 import type { ResourceRef } from '../../domain';
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
-import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
+import { arnScope, isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
 import { kmsKeysFromTemplate } from './cloudformation';
 import { kmsKeyEnumerator } from './enumerate';
 import { KMS_KEY, rotationUnsupported, type KmsKeySnapshot } from './snapshot';
@@ -69,9 +69,10 @@ export async function readKey(
 /** Key ids are named by id or ARN; CreateKey says the new key's id in its response. */
 const byKeyId =
   (...paths: string[]): CloudTrailLocator =>
-  (record, where) => [
-    { type: KMS_KEY, ...where, id: nameFromArnOrName(requiredString(record, paths), ':key/') },
-  ];
+  (record, where) => {
+    const raw = requiredString(record, paths);
+    return [{ type: KMS_KEY, ...arnScope(raw, where), id: nameFromArnOrName(raw, ':key/') }];
+  };
 
 export const kmsKeyType = defineResourceType<KmsKeySnapshot>({
   type: KMS_KEY,

@@ -2,7 +2,7 @@ import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { AwsClients } from '../../aws/clients';
 import type { ResourceRef } from '../../domain';
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
-import { isAwsError, refOf, requiredString } from '../shared';
+import { arnScope, isAwsError, refOf, requiredString } from '../shared';
 import { SNS_SCOPE } from '../sns-scope';
 import { snsTopicsFromTemplate } from './cloudformation';
 import { snsTopicEnumerator } from './enumerate';
@@ -61,7 +61,7 @@ const byTopicArn =
   (...paths: string[]): CloudTrailLocator =>
   (record, where) => {
     const raw = requiredString(record, paths);
-    return [{ type: SNS_TOPIC, ...where, id: TOPIC_ARN.exec(raw)?.[1] ?? raw }];
+    return [{ type: SNS_TOPIC, ...arnScope(raw, where), id: TOPIC_ARN.exec(raw)?.[1] ?? raw }];
   };
 
 export const snsTopicType = defineResourceType<SnsTopicSnapshot>({
