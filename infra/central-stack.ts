@@ -270,6 +270,8 @@ export class RampartCentralStack extends Stack {
         encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
         encryptionKey: key,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        // Rampart's own pack requires it (dynamodb-deletion-protection-enabled).
+        deletionProtection: true,
         timeToLiveAttribute: spec.ttlAttribute,
         removalPolicy: RemovalPolicy.RETAIN,
       });

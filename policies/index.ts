@@ -1,5 +1,10 @@
 import type { AnyPolicy } from '../src/engine/definitions';
 import { cloudTrailLoggingOn } from './cloudtrail-logging-on';
+import { lambdaFunctionUrlAuth } from './lambda-function-url-auth';
+import { lambdaNotPublic } from './lambda-not-public';
+import { s3BucketSslOnly } from './s3-bucket-ssl-only';
+import { rdsDeletionProtectionEnabled } from './rds-deletion-protection-enabled';
+import { dynamodbDeletionProtectionEnabled } from './dynamodb-deletion-protection-enabled';
 import { dynamodbEncryptedKms } from './dynamodb-encrypted-kms';
 import { dynamodbPitrEnabled } from './dynamodb-pitr-enabled';
 import { ec2Imdsv2Required } from './ec2-imdsv2-required';
@@ -44,4 +49,9 @@ export const policies: readonly AnyPolicy[] = [
   logsRetentionSet,
   snsTopicEncrypted,
   ec2Imdsv2Required,
+  dynamodbDeletionProtectionEnabled,
+  rdsDeletionProtectionEnabled,
+  s3BucketSslOnly,
+  lambdaNotPublic,
+  lambdaFunctionUrlAuth,
 ];

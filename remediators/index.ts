@@ -1,5 +1,10 @@
 import type { AnyRemediator } from '../src/engine/definitions';
 import { cloudTrailStartLogging } from './cloudtrail-start-logging';
+import { lambdaUrlRequireIam } from './lambda-url-require-iam';
+import { lambdaRemovePublicPermissions } from './lambda-remove-public-permissions';
+import { s3DenyInsecureTransport } from './s3-deny-insecure-transport';
+import { rdsEnableDeletionProtection } from './rds-enable-deletion-protection';
+import { dynamodbEnableDeletionProtection } from './dynamodb-enable-deletion-protection';
 import { dynamodbEnableKms } from './dynamodb-enable-kms';
 import { dynamodbEnablePitr } from './dynamodb-enable-pitr';
 import { eventbridgeTargetAddDlq } from './eventbridge-target-add-dlq';
@@ -32,4 +37,9 @@ export const remediators: readonly AnyRemediator[] = [
   kmsEnableRotation,
   logsSetRetention,
   snsEnableEncryption,
+  dynamodbEnableDeletionProtection,
+  rdsEnableDeletionProtection,
+  s3DenyInsecureTransport,
+  lambdaRemovePublicPermissions,
+  lambdaUrlRequireIam,
 ];

@@ -36,6 +36,8 @@ export const lambdaAddFailureDestination = defineRemediator<LambdaFunctionSnapsh
     read: [
       'lambda:GetFunctionConfiguration',
       'lambda:GetFunctionEventInvokeConfig',
+      'lambda:GetPolicy',
+      'lambda:GetFunctionUrlConfig',
       'sqs:GetQueueUrl',
       'sqs:GetQueueAttributes',
       'sqs:ListQueueTags',

@@ -18,7 +18,7 @@ export const s3BlockPublicAccess = defineRemediator<S3BucketSnapshot>({
   description: "Turns on the bucket's four Block Public Access settings (PutPublicAccessBlock).",
   resourceType: S3_BUCKET,
   iamActions: {
-    read: ['s3:GetBucketPublicAccessBlock'],
+    read: ['s3:GetBucketPublicAccessBlock', 's3:GetBucketPolicy'],
     write: ['s3:PutBucketPublicAccessBlock'],
   },
   remediate: ({ clients, snapshot }) =>

@@ -45,6 +45,16 @@ const EXPECTED = {
   'TableBad/dynamodb-pitr-enabled': 'violation',
   'GlobalTableBad/dynamodb-pitr-enabled': 'violation',
   'TableUnknown/dynamodb-pitr-enabled': 'unknown',
+  'TableBad/dynamodb-deletion-protection-enabled': 'violation',
+  'GlobalTableBad/dynamodb-deletion-protection-enabled': 'violation',
+  'TableUnknown/dynamodb-deletion-protection-enabled': 'unknown',
+  'DbBad/rds-deletion-protection-enabled': 'violation',
+  'ClusterBad/rds-deletion-protection-enabled': 'violation',
+  'DbRestoredUnknown/rds-deletion-protection-enabled': 'unknown',
+  'BucketHttpBad/s3-bucket-ssl-only': 'violation',
+  'BucketPolicyUnknown/s3-bucket-ssl-only': 'unknown',
+  // The bucket's subject is one: a Deny that cannot be resolved leaves both policies unknown.
+  'BucketPolicyUnknown/s3-bucket-public-access-blocked': 'unknown',
   'FnLegacyBad/lambda-runtime-supported': 'violation',
   'FnLegacyBad/lambda-tracing-active': 'violation',
   'FnLegacyBad/lambda-arm64': 'violation',
@@ -53,6 +63,10 @@ const EXPECTED = {
   'FnUnknown/lambda-tracing-active': 'unknown',
   'FnUnknown/lambda-arm64': 'unknown',
   'FnUnknown/lambda-memory-above-minimum': 'unknown',
+  'FnBad/lambda-not-public': 'violation',
+  'FnBad/lambda-function-url-auth': 'violation',
+  'FnUnknown/lambda-not-public': 'unknown',
+  'FnUnknown/lambda-function-url-auth': 'unknown',
   // Counted apart: neither compliant nor a finding to fix.
   'ClusterMemberOk/rds-encrypted': 'not-applicable',
   'DeadLetters/sqs-has-dlq': 'not-applicable',
@@ -60,19 +74,25 @@ const EXPECTED = {
   'SubEmailOk/sns-subscription-has-dlq': 'not-applicable',
   'ClusterBad/rds-not-public': 'not-applicable',
   'SigningKeyOk/kms-key-rotation-enabled': 'not-applicable',
+  'ClusterMemberOk/rds-deletion-protection-enabled': 'not-applicable',
 };
 
 // Every resource of a policy's CloudFormation types is judged, compliant ones included; a
 // resource judged by several policies counts once.
 const JUDGED = {
-  // dynamodb-encrypted-kms and dynamodb-pitr-enabled: TableOk, TableBad, TableIfOk,
+  // dynamodb-encrypted-kms, -pitr-enabled and -deletion-protection-enabled: TableOk, TableBad, TableIfOk,
   // GlobalTableBad, TableUnknown, SuppressedTable.
   'dynamodb tables': 6,
-  // rds-encrypted and rds-not-public judge the same six databases, each counted once.
-  'rds-encrypted, rds-not-public': 6,
+  // rds-encrypted, rds-not-public and rds-deletion-protection-enabled judge the same six
+  // databases, each counted once.
+  'rds databases': 6,
+  // s3-bucket-public-access-blocked and s3-bucket-ssl-only: BucketSslOk, BucketHttpBad,
+  // BucketPolicyUnknown.
+  's3 buckets': 3,
   // sqs-has-dlq and sqs-encrypted judge the same six queues.
   'sqs-has-dlq, sqs-encrypted': 6,
-  // lambda-has-dlq, -runtime-supported, -tracing-active, -arm64 and -memory-above-minimum.
+  // lambda-has-dlq, -runtime-supported, -tracing-active, -arm64, -memory-above-minimum,
+  // -not-public and -function-url-auth.
   'lambda functions': 5,
   'cloudtrail-logging-on': 2,
   'kms-key-rotation-enabled': 3,
@@ -94,7 +114,7 @@ describe.each(['yaml', 'json'])('rampart check on the policy-pack corpus (%s)', 
   });
 
   it('counts not-applicable pairs apart, as SARIF notApplicable results of level none', () => {
-    expect(report.summary.notApplicable).toBe(6);
+    expect(report.summary.notApplicable).toBe(7);
     expect(report.summary.violations).toBe(
       Object.values(EXPECTED).filter((s) => s === 'violation').length,
     );
@@ -104,6 +124,7 @@ describe.each(['yaml', 'json'])('rampart check on the policy-pack corpus (%s)', 
       [
         ['rds-encrypted', 'none'],
         ['rds-not-public', 'none'],
+        ['rds-deletion-protection-enabled', 'none'],
         ['kms-key-rotation-enabled', 'none'],
         ['sns-subscription-has-dlq', 'none'],
         ['sqs-has-dlq', 'none'],
@@ -118,6 +139,9 @@ describe.each(['yaml', 'json'])('rampart check on the policy-pack corpus (%s)', 
     expect(reason('TableUnknown')).toContain('SSESpecification.SSEEnabled');
     expect(reason('TableUnknown')).toContain('Fn::ImportValue');
     expect(reason('DbRestoredUnknown')).toContain('DBSnapshotIdentifier');
+    expect(reason('BucketPolicyUnknown')).toContain(
+      'BucketPolicyUnknownPolicy.PolicyDocument.Statement[0].Condition',
+    );
     expect(reason('QueueUnknown')).toContain('RedrivePolicy');
     expect(reason('FnUnknown')).toContain('DeadLetterConfig.TargetArn: parameter DlqArn');
     expect(reason('RuleUnknown')).toContain('Targets[0].DeadLetterConfig.Arn');

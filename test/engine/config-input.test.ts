@@ -98,6 +98,8 @@ describe('AWS Config "Configuration Item Change" input', () => {
       ['dynamodb-encrypted-kms', 'violation'],
       // The item's supplementaryConfiguration says point-in-time recovery is off.
       ['dynamodb-pitr-enabled', 'violation'],
+      // The item (from before deletion protection existed) has no deletionProtectionEnabled.
+      ['dynamodb-deletion-protection-enabled', 'violation'],
     ]);
   });
 

@@ -23,7 +23,12 @@ describe('DynamoDB tables are judged from a fresh DescribeTable (moto)', () => {
     rampart = createRampart({
       clients,
       config: parseConfig(
-        { policies: { 'dynamodb-pitr-enabled': { enabled: false } } },
+        {
+          policies: {
+            'dynamodb-pitr-enabled': { enabled: false },
+            'dynamodb-deletion-protection-enabled': { enabled: false },
+          },
+        },
         defaultCatalog(),
       ),
     });

@@ -12,6 +12,7 @@ const table = (
   sse,
   replicas,
   pointInTimeRecovery: true,
+  deletionProtection: false,
 });
 const defaults = dynamodbEncryptedKms.parameters.parse({});
 

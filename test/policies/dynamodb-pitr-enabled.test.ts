@@ -9,6 +9,7 @@ const table = (pointInTimeRecovery: boolean): DynamoDbTableSnapshot => ({
   sse: {},
   replicas: [],
   pointInTimeRecovery,
+  deletionProtection: false,
 });
 
 describe('dynamodb-pitr-enabled', () => {

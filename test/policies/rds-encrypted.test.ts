@@ -9,6 +9,7 @@ const db = (over: Partial<RdsDatabaseSnapshot> = {}): RdsDatabaseSnapshot => ({
   identifier: 'orders-db',
   engine: 'postgres',
   storageEncrypted: false,
+  deletionProtection: false,
   ...over,
 });
 const params = rdsEncrypted.parameters.parse({});

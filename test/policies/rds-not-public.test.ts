@@ -9,6 +9,7 @@ const db = (over: Partial<RdsDatabaseSnapshot> = {}): RdsDatabaseSnapshot => ({
   identifier: 'orders',
   storageEncrypted: true,
   publiclyAccessible: false,
+  deletionProtection: false,
   ...over,
 });
 const params = rdsNotPublic.parameters.parse({});

@@ -48,7 +48,12 @@ describe('dynamodb-enable-kms (DynamoDB mocked)', () => {
     rampart = createRampart({
       clients: new AwsClients({ maxAttempts: 1 }),
       config: parseConfig(
-        { policies: { 'dynamodb-encrypted-kms': { parameters: { kmsKeyArn: 'alias/orders' } } } },
+        {
+          policies: {
+            'dynamodb-encrypted-kms': { parameters: { kmsKeyArn: 'alias/orders' } },
+            'dynamodb-deletion-protection-enabled': { enabled: false },
+          },
+        },
         defaultCatalog(),
       ),
     });

@@ -14,7 +14,7 @@ import { startFaultProxy, type FaultProxy } from '../../src/local/fault-proxy';
 import type { SweepFinding } from '../../src/sweep/model';
 import { startMoto, type MotoServer } from '../../src/local/moto';
 import { ocsfProblems } from '../support/ocsf-schema';
-import { enablePitr, seedClients, seedEveryPolicy, type SeedClients, type Seeded } from './seed';
+import { protectTable, seedClients, seedEveryPolicy, type SeedClients, type Seeded } from './seed';
 
 const REGION = 'eu-west-3';
 const ACCOUNT = '123456789012';
@@ -65,7 +65,7 @@ describe('rampart scan against moto: every policy, compliant twins and exception
     const clients = new AwsClients();
     const table = { name: 'rampart-exceptions', region: REGION };
     await ensureExceptionsTable(clients, table);
-    await enablePitr(c.ddb, table.name);
+    await protectTable(c.ddb, table.name);
     const store = new ExceptionStore(clients, table);
     const base = {
       requester: { slackUserId: 'U1' },

@@ -2,6 +2,7 @@ import {
   CreateTableCommand,
   DynamoDBClient,
   UpdateContinuousBackupsCommand,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DescribeSecurityGroupRulesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
@@ -81,13 +82,15 @@ async function rotateMotoDynamoDbKey(region: string) {
 }
 
 /** Point-in-time recovery on, as Rampart's own stacks create their tables. */
-export function enablePitr(ddb: DynamoDBClient, TableName: string) {
-  return ddb.send(
+/** Point-in-time recovery and deletion protection on, as Rampart's CDK app deploys its tables. */
+export async function protectTable(ddb: DynamoDBClient, TableName: string) {
+  await ddb.send(
     new UpdateContinuousBackupsCommand({
       TableName,
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     }),
   );
+  await ddb.send(new UpdateTableCommand({ TableName, DeletionProtectionEnabled: true }));
 }
 
 export function seedClients(region: string): SeedClients {
@@ -171,6 +174,7 @@ export async function seedEveryPolicy(c: SeedClients): Promise<Seeded> {
     c.ddb.send(
       new CreateTableCommand({
         TableName: 'plain-table',
+        DeletionProtectionEnabled: true,
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
@@ -179,6 +183,7 @@ export async function seedEveryPolicy(c: SeedClients): Promise<Seeded> {
     c.ddb.send(
       new CreateTableCommand({
         TableName: 'kms-table',
+        DeletionProtectionEnabled: true,
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
@@ -188,6 +193,7 @@ export async function seedEveryPolicy(c: SeedClients): Promise<Seeded> {
     c.rds.send(
       new CreateDBInstanceCommand({
         DBInstanceIdentifier: 'plain-db',
+        DeletionProtection: true,
         Engine: 'postgres',
         DBInstanceClass: 'db.t3.micro',
         AllocatedStorage: 20,
@@ -198,6 +204,7 @@ export async function seedEveryPolicy(c: SeedClients): Promise<Seeded> {
     c.rds.send(
       new CreateDBInstanceCommand({
         DBInstanceIdentifier: 'encrypted-db',
+        DeletionProtection: true,
         Engine: 'postgres',
         DBInstanceClass: 'db.t3.micro',
         AllocatedStorage: 20,
@@ -213,13 +220,16 @@ export async function seedEveryPolicy(c: SeedClients): Promise<Seeded> {
   await c.ddb.send(
     new CreateTableCommand({
       TableName: 'no-pitr-table',
+      DeletionProtectionEnabled: true,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       SSESpecification: { Enabled: true, SSEType: 'KMS' },
     }),
   );
-  await Promise.all(['plain-table', 'kms-table'].map((TableName) => enablePitr(c.ddb, TableName)));
+  await Promise.all(
+    ['plain-table', 'kms-table'].map((TableName) => protectTable(c.ddb, TableName)),
+  );
   await rotateMotoDynamoDbKey(await c.ddb.config.region());
   labels.set('no-pitr-table', 'ddb:no-pitr');
 

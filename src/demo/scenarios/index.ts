@@ -1,5 +1,6 @@
 import type { DemoScenario } from '../scenario';
 import { cloudTrailScenario } from './cloudtrail-trail';
+import { dynamoDbDeletionProtectionScenario } from './dynamodb-deletion-protection';
 import { dynamoDbTableScenario } from './dynamodb-table';
 import { ec2InstanceScenario } from './ec2-instance';
 import { kmsKeyScenario } from './kms-key';
@@ -7,7 +8,9 @@ import { eventBridgeRuleScenario } from './eventbridge-rule';
 import { lambdaFunctionScenario } from './lambda-function';
 import { logGroupScenario } from './log-group';
 import { rdsDatabaseScenario } from './rds-database';
+import { rdsDeletionProtectionScenario } from './rds-deletion-protection';
 import { s3BucketScenario } from './s3-bucket';
+import { s3BucketSslScenario } from './s3-bucket-ssl';
 import { securityGroupScenario } from './security-group';
 import { snsSubscriptionScenario } from './sns-subscription';
 import { snsTopicScenario } from './sns-topic';
@@ -29,6 +32,9 @@ export const demoScenarios: readonly DemoScenario[] = [
   kmsKeyScenario,
   logGroupScenario,
   snsTopicScenario,
+  s3BucketSslScenario,
+  rdsDeletionProtectionScenario,
+  dynamoDbDeletionProtectionScenario,
   ec2InstanceScenario,
 ];
 

@@ -30,6 +30,8 @@ export const rdsDatabaseScenario: DemoScenario = {
           AllocatedStorage: 20,
           StorageEncrypted: true,
           PubliclyAccessible: publiclyAccessible,
+          // ModifyDBInstance also triggers rds-deletion-protection-enabled: shown on its own.
+          DeletionProtection: true,
         }),
       );
     await create('demo-orders-db', true);

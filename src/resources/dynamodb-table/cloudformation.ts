@@ -37,7 +37,7 @@ export function dynamoDbTablesFromTemplate(
         r,
         global
           ? ['SSESpecification', 'Replicas']
-          : ['SSESpecification', 'PointInTimeRecoverySpecification'],
+          : ['SSESpecification', 'PointInTimeRecoverySpecification', 'DeletionProtectionEnabled'],
         () => {
           const replicas = global
             ? ((r.properties.Replicas ?? []) as Record<string, unknown>[])
@@ -49,6 +49,10 @@ export function dynamoDbTablesFromTemplate(
             ? replicas.length > 0 &&
               replicas.every((rep) => pitrOf(rep.PointInTimeRecoverySpecification))
             : pitrOf(r.properties.PointInTimeRecoverySpecification);
+          // Deletion protection of a global table is per replica too.
+          const deletionProtection = global
+            ? replicas.length > 0 && replicas.every((rep) => isTrue(rep.DeletionProtectionEnabled))
+            : isTrue(r.properties.DeletionProtectionEnabled);
           return tableSnapshot(
             TEMPLATE_SCOPE.account,
             TEMPLATE_SCOPE.region,
@@ -62,6 +66,7 @@ export function dynamoDbTablesFromTemplate(
                   (rep.SSESpecification as Record<string, unknown> | undefined)?.KMSMasterKeyId,
                 ),
               })),
+              DeletionProtectionEnabled: deletionProtection,
             },
             pitr,
           );

@@ -8,7 +8,7 @@ import type { AwsClients } from '../../aws/clients';
 import type { ResourceRef } from '../../domain';
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
-import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
+import { isAwsError, isTrue, nameFromArnOrName, refOf, requiredString } from '../shared';
 import { dynamoDbTablesFromTemplate } from './cloudformation';
 import { dynamoDbTableEnumerator } from './enumerate';
 import { DYNAMODB_TABLE, DynamoDbTableSnapshot } from './snapshot';
@@ -39,7 +39,10 @@ const byTableName =
 export function tableSnapshot(
   account: string,
   region: string,
-  table: Pick<TableDescription, 'TableName' | 'SSEDescription' | 'Replicas'>,
+  table: Pick<
+    TableDescription,
+    'TableName' | 'SSEDescription' | 'Replicas' | 'DeletionProtectionEnabled'
+  >,
   pointInTimeRecovery: boolean,
 ): DynamoDbTableSnapshot {
   const name = table.TableName!;
@@ -61,6 +64,7 @@ export function tableSnapshot(
         ...(r.ReplicaStatus ? { status: r.ReplicaStatus } : {}),
       })),
     pointInTimeRecovery,
+    deletionProtection: table.DeletionProtectionEnabled === true,
   };
 }
 
@@ -119,6 +123,7 @@ function fromConfigItem(item: ConfigurationItem): DynamoDbTableSnapshot {
         KMSMasterKeyId: configString(r, 'kmsMasterKeyId'),
         ReplicaStatus: configString(r, 'replicaStatus') as never,
       })),
+      DeletionProtectionEnabled: isTrue(configValue(c, 'deletionProtectionEnabled')),
     },
     pitrOn(configString(pitr, 'pointInTimeRecoveryStatus')),
   );

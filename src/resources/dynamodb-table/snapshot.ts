@@ -18,6 +18,8 @@ export interface DynamoDbTableSnapshot extends Snapshot {
   replicas: { region: string; kmsKeyId?: string; status?: string }[];
   /** Point-in-time recovery (continuous backups) is on. */
   pointInTimeRecovery: boolean;
+  /** DeleteTable is refused while this is on (DeletionProtectionEnabled; off by default). */
+  deletionProtection: boolean;
 }
 
 /** SSE with KMS is on, or being switched on (UpdateTable makes it UPDATING for a while). */

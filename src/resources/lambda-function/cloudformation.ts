@@ -14,6 +14,7 @@ import {
   type EventInvokeConfig,
   type LambdaFunctionSnapshot,
 } from './index';
+import { functionAccessIndex } from './cloudformation-access';
 
 /** The unqualified function's config is the one on `$LATEST`; a version or alias is another. */
 function unqualified(config: ResolvedResource): boolean {
@@ -80,6 +81,7 @@ export function lambdaFunctionsFromTemplate(
 ): TemplateSubject<LambdaFunctionSnapshot>[] {
   const configs = template.resources.filter((r) => r.type === 'AWS::Lambda::EventInvokeConfig');
   const index = invokeConfigIndex(configs);
+  const accessOf = functionAccessIndex(template);
   const subjects: TemplateSubject<LambdaFunctionSnapshot>[] = [];
   for (const fn of template.resources) {
     if (fn.type !== LAMBDA_FUNCTION) continue;
@@ -95,6 +97,16 @@ export function lambdaFunctionsFromTemplate(
       .filter((at): at is number => at !== undefined)
       .sort((x, y) => x - y)[0];
     const doubtful = doubtfulAt === undefined ? undefined : configs[doubtfulAt];
+    const access = accessOf(fn, name);
+    if (access.unknown) {
+      subjects.push({
+        logicalId: fn.logicalId,
+        line: fn.line,
+        cfnType: fn.type,
+        unknown: access.unknown,
+      });
+      continue;
+    }
     const dlq = findUnresolved(fn.properties.DeadLetterConfig, 'DeadLetterConfig');
     if (!dlq && doubtful && fn.properties.DeadLetterConfig === undefined) {
       const found =
@@ -145,6 +157,10 @@ export function lambdaFunctionsFromTemplate(
               Number.isFinite(timeout) && timeout > 0 ? timeout : LAMBDA_DEFAULTS.timeoutSeconds,
             memorySizeMb:
               Number.isFinite(memory) && memory > 0 ? memory : LAMBDA_DEFAULTS.memorySizeMb,
+            ...(access.resourcePolicy ? { resourcePolicy: access.resourcePolicy } : {}),
+            ...(access.functionUrlAuthType
+              ? { functionUrlAuthType: access.functionUrlAuthType }
+              : {}),
           };
         },
       ),

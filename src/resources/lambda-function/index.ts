@@ -9,6 +9,7 @@ import type { AwsClients } from '../../aws/clients';
 import type { ResourceRef } from '../../domain';
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { isAwsError, nameFromArnOrName, refOf, requiredString } from '../shared';
+import { FUNCTION_ACCESS_READS, readFunctionAccess, type FunctionAccess } from './access';
 import { lambdaFunctionsFromTemplate } from './cloudformation';
 import { lambdaFunctionEnumerator } from './enumerate';
 import {
@@ -91,8 +92,11 @@ export async function readFunction(
     throw error;
   }
   const name = fn.FunctionName ?? functionName;
-  const eventInvokeConfig = await readEventInvokeConfig(clients, scope, name);
-  return functionSnapshot(scope, { ...fn, FunctionName: name }, eventInvokeConfig);
+  const [eventInvokeConfig, access] = await Promise.all([
+    readEventInvokeConfig(clients, scope, name),
+    readFunctionAccess(clients, scope, name),
+  ]);
+  return functionSnapshot(scope, { ...fn, FunctionName: name }, eventInvokeConfig, access);
 }
 
 /** The snapshot of a function as GetFunctionConfiguration or ListFunctions describes it. */
@@ -112,6 +116,7 @@ export function functionSnapshot(
     | 'MemorySize'
   >,
   eventInvokeConfig: EventInvokeConfig | undefined,
+  access: FunctionAccess,
 ): LambdaFunctionSnapshot {
   const name = fn.FunctionName!;
   const ref = lambdaFunctionRef(scope.account, scope.region, name);
@@ -133,6 +138,7 @@ export function functionSnapshot(
     tracingMode: fn.TracingConfig?.Mode ?? LAMBDA_DEFAULTS.tracingMode,
     timeoutSeconds: fn.Timeout ?? LAMBDA_DEFAULTS.timeoutSeconds,
     memorySizeMb: fn.MemorySize ?? LAMBDA_DEFAULTS.memorySizeMb,
+    ...access,
   };
 }
 
@@ -146,15 +152,28 @@ export const lambdaFunctionType = defineResourceType<LambdaFunctionSnapshot>({
   },
   securityHubType: 'AwsLambdaFunction',
   configResourceTypes: ['AWS::Lambda::Function'],
-  cloudFormationTypes: ['AWS::Lambda::Function', 'AWS::Lambda::EventInvokeConfig'],
+  cloudFormationTypes: [
+    'AWS::Lambda::Function',
+    'AWS::Lambda::EventInvokeConfig',
+    'AWS::Lambda::Permission',
+    'AWS::Lambda::Url',
+  ],
   cloudTrail: {
     CreateFunction20150331: byFunctionName,
     UpdateFunctionConfiguration20150331v2: byFunctionName,
     PutFunctionEventInvokeConfig: byFunctionName,
     UpdateFunctionEventInvokeConfig: byFunctionName,
     DeleteFunctionEventInvokeConfig: byFunctionName,
+    AddPermission20150331v2: byFunctionName,
+    RemovePermission20150331v2: byFunctionName,
+    CreateFunctionUrlConfig20211031: byFunctionName,
+    UpdateFunctionUrlConfig20211031: byFunctionName,
   },
-  readActions: ['lambda:GetFunctionConfiguration', 'lambda:GetFunctionEventInvokeConfig'],
+  readActions: [
+    'lambda:GetFunctionConfiguration',
+    'lambda:GetFunctionEventInvokeConfig',
+    ...FUNCTION_ACCESS_READS,
+  ],
   collect: (clients, locator) => readFunction(clients, locator, locator.id ?? locator.name!),
   // No fromConfigItem: Config's item lacks the event invoke config (on-failure destination),
   // so judging from it would call every destination-only function non-compliant. A Config

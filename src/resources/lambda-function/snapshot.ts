@@ -36,6 +36,10 @@ export interface LambdaFunctionSnapshot extends Snapshot {
   timeoutSeconds: number;
   /** MB; Lambda's default is 128 (its minimum). */
   memorySizeMb?: number;
+  /** The unqualified function's resource-based policy (GetPolicy, JSON text); absent: none. */
+  resourcePolicy?: string;
+  /** The unqualified function's URL auth type, `NONE` or `AWS_IAM`; absent: it has no URL. */
+  functionUrlAuthType?: string;
 }
 
 /** Lambda's defaults where a function (or a template) does not say. */

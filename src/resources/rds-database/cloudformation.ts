@@ -37,29 +37,34 @@ export function rdsDatabasesFromTemplate(
       continue;
     }
     subjects.push(
-      templateSubject(r, ['StorageEncrypted', 'DBClusterIdentifier', 'PubliclyAccessible'], () => {
-        const identifier = physicalName(r, k.nameKey);
-        const encrypted = r.properties.StorageEncrypted;
-        const cluster =
-          k.kind === 'instance' ? knownString(r.properties.DBClusterIdentifier) : undefined;
-        return {
-          type: RDS_DATABASE,
-          ref: rdsRef(k.kind, '', '', identifier),
-          kind: k.kind,
-          identifier,
-          engine: knownString(r.properties.Engine),
-          storageEncrypted: isTrue(encrypted),
-          kmsKeyId: knownString(r.properties.KmsKeyId),
-          ...(cluster ? { clusterIdentifier: cluster } : {}),
-          // Absent: private unless the instance lands in a default VPC's public subnet,
-          // which a template alone does not show; only an explicit true is judged public.
-          ...(k.kind === 'instance'
-            ? {
-                publiclyAccessible: isTrue(r.properties.PubliclyAccessible),
-              }
-            : {}),
-        };
-      }),
+      templateSubject(
+        r,
+        ['StorageEncrypted', 'DBClusterIdentifier', 'PubliclyAccessible', 'DeletionProtection'],
+        () => {
+          const identifier = physicalName(r, k.nameKey);
+          const encrypted = r.properties.StorageEncrypted;
+          const cluster =
+            k.kind === 'instance' ? knownString(r.properties.DBClusterIdentifier) : undefined;
+          return {
+            type: RDS_DATABASE,
+            ref: rdsRef(k.kind, '', '', identifier),
+            kind: k.kind,
+            identifier,
+            engine: knownString(r.properties.Engine),
+            storageEncrypted: isTrue(encrypted),
+            kmsKeyId: knownString(r.properties.KmsKeyId),
+            deletionProtection: isTrue(r.properties.DeletionProtection),
+            ...(cluster ? { clusterIdentifier: cluster } : {}),
+            // Absent: private unless the instance lands in a default VPC's public subnet,
+            // which a template alone does not show; only an explicit true is judged public.
+            ...(k.kind === 'instance'
+              ? {
+                  publiclyAccessible: isTrue(r.properties.PubliclyAccessible),
+                }
+              : {}),
+          };
+        },
+      ),
     );
   }
   return subjects;

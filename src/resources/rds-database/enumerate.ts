@@ -20,6 +20,7 @@ export function dbClusterSnapshot(scope: Scope, c: DBCluster): RdsDatabaseSnapsh
     engine: c.Engine,
     storageEncrypted: c.StorageEncrypted === true,
     kmsKeyId: c.KmsKeyId,
+    deletionProtection: c.DeletionProtection === true,
   };
 }
 
@@ -35,6 +36,7 @@ export function dbInstanceSnapshot(scope: Scope, i: DBInstance): RdsDatabaseSnap
     kmsKeyId: i.KmsKeyId,
     ...(i.DBClusterIdentifier ? { clusterIdentifier: i.DBClusterIdentifier } : {}),
     publiclyAccessible: i.PubliclyAccessible === true,
+    deletionProtection: i.DeletionProtection === true,
   };
 }
 

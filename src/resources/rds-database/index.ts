@@ -58,6 +58,7 @@ function fromConfigItem(item: ConfigurationItem): RdsDatabaseSnapshot {
     engine: configString(c, 'engine'),
     storageEncrypted: isTrue(configValue(c, 'storageEncrypted')),
     kmsKeyId: configString(c, 'kmsKeyId'),
+    deletionProtection: isTrue(configValue(c, 'deletionProtection')),
     ...(clusterId ? { clusterIdentifier: clusterId } : {}),
     ...(kind === 'instance'
       ? { publiclyAccessible: isTrue(configValue(c, 'publiclyAccessible')) }
@@ -82,6 +83,7 @@ export const rdsDatabaseType = defineResourceType<RdsDatabaseSnapshot>({
     RestoreDBInstanceFromS3: instance('request.dBInstanceIdentifier'),
     RestoreDBInstanceToPointInTime: instance('request.targetDBInstanceIdentifier'),
     CreateDBCluster: cluster('request.dBClusterIdentifier'),
+    ModifyDBCluster: cluster('request.dBClusterIdentifier'),
     RestoreDBClusterFromSnapshot: cluster('request.dBClusterIdentifier'),
     RestoreDBClusterFromS3: cluster('request.dBClusterIdentifier'),
     RestoreDBClusterToPointInTime: cluster('request.dBClusterIdentifier'),

@@ -26,4 +26,6 @@ export interface RdsDatabaseSnapshot extends Snapshot {
   clusterIdentifier?: string;
   /** The instance has a public DNS name resolving to a public address (instances only). */
   publiclyAccessible?: boolean;
+  /** Delete calls are refused while this is on (DeletionProtection; off by default). */
+  deletionProtection: boolean;
 }

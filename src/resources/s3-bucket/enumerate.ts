@@ -17,7 +17,12 @@ function regionOf(constraint: string | undefined): string {
  */
 export const s3BucketEnumerator: ResourceEnumerator<S3BucketSnapshot> = {
   global: true,
-  readActions: ['s3:ListAllMyBuckets', 's3:GetBucketLocation', 's3:GetBucketPublicAccessBlock'],
+  readActions: [
+    's3:ListAllMyBuckets',
+    's3:GetBucketLocation',
+    's3:GetBucketPublicAccessBlock',
+    's3:GetBucketPolicy',
+  ],
   async *list(clients, scope) {
     const client = clients.get(S3Client, scope);
     for await (const page of paginateListBuckets({ client }, { MaxBuckets: 1000 })) {

@@ -1,4 +1,4 @@
-import { GetPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketPolicyCommand, GetPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../../aws/clients';
 import { partitionOf, type ResourceRef } from '../../domain';
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
@@ -27,13 +27,31 @@ const byBucketName: CloudTrailLocator = (record, where) => [
   { type: S3_BUCKET, ...where, id: requiredString(record, ['request.bucketName']) },
 ];
 
-/** The bucket's Block Public Access settings; undefined when the bucket does not exist. */
-export async function readBucket(
+const GONE = Symbol('no such bucket');
+
+/** The bucket policy's text; undefined when the bucket has none. */
+async function readBucketPolicy(
   clients: AwsClients,
   scope: { account: string; region: string },
   bucketName: string,
-): Promise<S3BucketSnapshot | undefined> {
-  let config: Parameters<typeof publicAccessBlockOf>[0];
+): Promise<string | undefined | typeof GONE> {
+  try {
+    const out = await clients
+      .get(S3Client, scope)
+      .send(new GetBucketPolicyCommand({ Bucket: bucketName, ExpectedBucketOwner: scope.account }));
+    return out.Policy;
+  } catch (error) {
+    if (isAwsError(error, 'NoSuchBucket')) return GONE;
+    if (isAwsError(error, 'NoSuchBucketPolicy')) return undefined;
+    throw error;
+  }
+}
+
+async function readPublicAccessBlock(
+  clients: AwsClients,
+  scope: { account: string; region: string },
+  bucketName: string,
+): Promise<Parameters<typeof publicAccessBlockOf>[0] | typeof GONE> {
   try {
     const out = await clients
       .get(S3Client, scope)
@@ -41,17 +59,32 @@ export async function readBucket(
       .send(
         new GetPublicAccessBlockCommand({ Bucket: bucketName, ExpectedBucketOwner: scope.account }),
       );
-    config = out.PublicAccessBlockConfiguration;
+    return out.PublicAccessBlockConfiguration;
   } catch (error) {
-    if (isAwsError(error, 'NoSuchBucket')) return undefined;
+    if (isAwsError(error, 'NoSuchBucket')) return GONE;
     // No configuration at all: every setting is off.
-    if (!isAwsError(error, 'NoSuchPublicAccessBlockConfiguration')) throw error;
+    if (isAwsError(error, 'NoSuchPublicAccessBlockConfiguration')) return undefined;
+    throw error;
   }
+}
+
+/** The bucket's Block Public Access settings and policy; undefined when it does not exist. */
+export async function readBucket(
+  clients: AwsClients,
+  scope: { account: string; region: string },
+  bucketName: string,
+): Promise<S3BucketSnapshot | undefined> {
+  const [config, policy] = await Promise.all([
+    readPublicAccessBlock(clients, scope, bucketName),
+    readBucketPolicy(clients, scope, bucketName),
+  ]);
+  if (config === GONE || policy === GONE) return undefined;
   return {
     type: S3_BUCKET,
     ref: s3BucketRef(scope.account, scope.region, bucketName),
     bucketName,
     publicAccessBlock: publicAccessBlockOf(config),
+    ...(policy !== undefined ? { bucketPolicy: policy } : {}),
   };
 }
 
@@ -73,8 +106,10 @@ export const s3BucketType = defineResourceType<S3BucketSnapshot>({
     CreateBucket: byBucketName,
     PutBucketPublicAccessBlock: byBucketName,
     DeleteBucketPublicAccessBlock: byBucketName,
+    PutBucketPolicy: byBucketName,
+    DeleteBucketPolicy: byBucketName,
   },
-  readActions: ['s3:GetBucketPublicAccessBlock'],
+  readActions: ['s3:GetBucketPublicAccessBlock', 's3:GetBucketPolicy'],
   collect: (clients, locator) => readBucket(clients, locator, locator.id!),
   fromTemplate: s3BucketsFromTemplate,
   enumerate: s3BucketEnumerator,

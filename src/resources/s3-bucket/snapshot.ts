@@ -21,6 +21,8 @@ export interface S3BucketSnapshot extends Snapshot {
   bucketName: string;
   /** The bucket-level configuration; a bucket without one has every setting off. */
   publicAccessBlock: PublicAccessBlock;
+  /** The bucket policy as S3 returns it (JSON text, at most 20 KB); absent: the bucket has none. */
+  bucketPolicy?: string;
 }
 
 /** Absent settings are off, as S3 treats them. */
