@@ -1,5 +1,13 @@
-import { Aws, aws_dynamodb as dynamodb, aws_events as events, aws_iam as iam } from 'aws-cdk-lib';
+import {
+  Aws,
+  aws_dynamodb as dynamodb,
+  aws_events as events,
+  aws_iam as iam,
+  Lazy,
+  Stack,
+} from 'aws-cdk-lib';
 import type { aws_kms as kms, aws_sqs as sqs } from 'aws-cdk-lib';
+import { acknowledge } from './nag';
 import { ownPermissionsFence, type PolicyGrant } from './permissions';
 
 /** Adds derived grants (src: infra/permissions.ts) to a role's policy, one statement each. */
@@ -19,12 +27,20 @@ export function addGrants(role: iam.Role, grants: readonly PolicyGrant[]): void 
   }
 }
 
+/** IAM's limit for a managed policy (a permissions boundary is one), whitespace not counted. */
+export const MAX_MANAGED_POLICY_CHARACTERS = 6_144;
+
 /**
  * Fences a role that may write IAM: an explicit Deny of every permission-changing IAM
  * action on Rampart's own roles and on its boundary, and a permissions boundary that allows
- * no more than the role's own policy (the same document, so the two never drift). Whatever
- * is attached to the role later, it cannot exceed the boundary or touch Rampart itself.
- * Call once the role's statements are added (later ones land in the shared document too).
+ * no action the role was not given. Whatever is attached to the role later, it cannot gain
+ * a new action or touch Rampart itself.
+ *
+ * The boundary lists the role's actions, not its statements: a copy of every statement
+ * (each with its resource ARNs) outgrows the 6,144 characters IAM allows a managed policy
+ * as the pack grows, and CDK moves statements of a large role policy into overflow
+ * policies that a copy would miss. The actions are collected at synthesis, from the role's
+ * policy and its overflow policies, so statements added after this call are included.
  */
 export function fenceOwnPermissions(
   role: iam.Role,
@@ -32,14 +48,58 @@ export function fenceOwnPermissions(
 ): iam.ManagedPolicy {
   // Built from the name, not the construct's ARN: the document cannot refer to itself.
   const boundaryArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:policy/${props.boundaryName}`;
-  addGrants(role, ownPermissionsFence(props.ownRoleArns, [boundaryArn]));
-  const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy;
+  const fence = ownPermissionsFence(props.ownRoleArns, [boundaryArn]);
+  addGrants(role, fence);
+  const stack = Stack.of(role);
+  const allowedActions = () => {
+    const documents = [
+      (role.node.tryFindChild('DefaultPolicy') as iam.Policy).document,
+      ...role.node.children
+        .filter((c): c is iam.ManagedPolicy => c instanceof iam.ManagedPolicy)
+        .filter((c) => c.node.id.startsWith('OverflowPolicy'))
+        .map((c) => c.document),
+    ];
+    const actions = new Set<string>();
+    for (const document of documents) {
+      const resolved = stack.resolve(document) as { Statement?: Record<string, unknown>[] };
+      for (const statement of resolved.Statement ?? []) {
+        if (statement.Effect !== 'Allow') continue;
+        for (const action of [statement.Action].flat()) {
+          if (typeof action === 'string') actions.add(action);
+        }
+      }
+    }
+    return [...actions].sort();
+  };
   // A child of the role, so the findings acknowledged for its grants cover their copy here.
   const boundary = new iam.ManagedPolicy(role, 'Boundary', {
     managedPolicyName: props.boundaryName,
-    description: `Permissions boundary of ${role.node.id}: its own declared grants, never Rampart's own roles`,
-    document: policy.document,
+    description: `Permissions boundary of ${role.node.id}: only its own actions, never Rampart's own roles`,
+    document: new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'OnlyTheRolesOwnActions',
+          actions: Lazy.list({ produce: allowedActions }),
+          resources: ['*'],
+        }),
+        ...fence.map(
+          (grant) =>
+            new iam.PolicyStatement({
+              sid: grant.sid,
+              effect: iam.Effect.DENY,
+              actions: grant.actions,
+              resources: grant.resources,
+            }),
+        ),
+      ],
+    }),
   });
+  // A boundary grants nothing by itself: `*` here only caps the role to its own actions.
+  acknowledge(
+    boundary,
+    "A permissions boundary grants nothing: its Allow on `*` caps the role to the actions its own policy grants (on that policy's resources); the Deny statements keep Rampart's roles and boundary out of its reach.",
+    'AwsSolutions-IAM5[Resource::*]',
+  );
   iam.PermissionsBoundary.of(role).apply(boundary);
   return boundary;
 }

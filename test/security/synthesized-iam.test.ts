@@ -58,11 +58,25 @@ type Resource = { Type: string; Properties: Record<string, unknown> };
 const list = <T>(v: T | T[] | undefined): T[] =>
   v === undefined ? [] : Array.isArray(v) ? v : [v];
 
-/** Identity policies (inline and managed) with the roles they end up on. */
+/** The managed policies the template's roles use as permissions boundaries. */
+function boundaryIds(template: { Resources: Record<string, Resource> }): Set<string> {
+  return new Set(
+    Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Role' && r.Properties.PermissionsBoundary)
+      .map((r) => (r.Properties.PermissionsBoundary as { Ref: string }).Ref),
+  );
+}
+
+/**
+ * Identity policies (inline and managed) with the roles they end up on. Permissions
+ * boundaries are not: they grant nothing (tested on their own below).
+ */
 function identityStatements(template: { Resources: Record<string, Resource> }) {
   const out: { id: string; statement: Statement }[] = [];
+  const boundaries = boundaryIds(template);
   for (const [id, r] of Object.entries(template.Resources)) {
     if (r.Type !== 'AWS::IAM::Policy' && r.Type !== 'AWS::IAM::ManagedPolicy') continue;
+    if (boundaries.has(id)) continue;
     const doc = r.Properties.PolicyDocument as { Statement: Statement[] };
     for (const statement of doc.Statement) out.push({ id, statement });
   }
@@ -172,8 +186,83 @@ for (const [name, config] of Object.entries(DEPLOYMENTS)) {
           }
         }
       }
-      // In the role's policy and, the same statement, in its boundary.
-      if (name !== 'single account') expect(assumes).toHaveLength(2);
+      // In the role's policy (its boundary lists actions only, and grants nothing).
+      if (name !== 'single account') expect(assumes).toHaveLength(1);
+    });
+
+    it("every boundary allows exactly its role's own actions and carries both fence Denies", () => {
+      for (const template of [all.central, all.memberRole]) {
+        const boundaries = boundaryIds(template);
+        for (const [roleId, role] of Object.entries(template.Resources)) {
+          if (role.Type !== 'AWS::IAM::Role' || !role.Properties.PermissionsBoundary) continue;
+          const boundaryId = (role.Properties.PermissionsBoundary as { Ref: string }).Ref;
+          const own = Object.entries(template.Resources)
+            .filter(([id]) => !boundaries.has(id))
+            .filter(([, p]) => /^AWS::IAM::(Managed)?Policy$/.test(p.Type))
+            .filter(([, p]) => text(p.Properties.Roles ?? []).includes(roleId))
+            .flatMap(
+              ([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+            );
+          const ownActions = [
+            ...new Set(own.filter((x) => x.Effect === 'Allow').flatMap((x) => list(x.Action))),
+          ].sort();
+          const statements = (
+            template.Resources[boundaryId]!.Properties.PolicyDocument as { Statement: Statement[] }
+          ).Statement;
+          const allows = statements.filter((x) => x.Effect === 'Allow');
+          expect(allows, roleId).toHaveLength(1);
+          expect(list(allows[0]!.Action), roleId).toEqual(ownActions);
+          expect(
+            statements.filter((x) => x.Effect === 'Deny').map((x) => x.Sid),
+            roleId,
+          ).toEqual(['NeverChangeRampartRoles', 'NeverChangeRampartBoundary']);
+        }
+      }
+    });
+
+    it("fits IAM's size limits: 6,144 characters a managed policy, 10,240 a role's inline policies", () => {
+      // Estimated as IAM counts (no whitespace), pseudo parameters and references replaced by
+      // values at least as long as real ones.
+      const resolve = (v: unknown): unknown => {
+        if (Array.isArray(v)) return v.map(resolve);
+        if (v && typeof v === 'object') {
+          const o = v as Record<string, unknown>;
+          if ('Fn::Join' in o) {
+            const [d, parts] = o['Fn::Join'] as [string, unknown[]];
+            return parts.map(resolve).join(d);
+          }
+          if ('Ref' in o) {
+            const pseudo: Record<string, string> = {
+              'AWS::Partition': 'aws-us-gov',
+              'AWS::AccountId': '111111111111',
+              'AWS::Region': 'ap-southeast-5',
+              'AWS::URLSuffix': 'amazonaws.com',
+            };
+            return pseudo[o.Ref as string] ?? 'x'.repeat(64);
+          }
+          if ('Fn::GetAtt' in o)
+            return `arn:aws-us-gov:service:ap-southeast-5:111111111111:${'x'.repeat(64)}`;
+          return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolve(x)]));
+        }
+        return v;
+      };
+      const size = (doc: unknown) => JSON.stringify(resolve(doc)).length;
+      for (const template of [all.central, all.memberRole, all.memberEvents]) {
+        const inline = new Map<string, number>();
+        for (const [id, r] of Object.entries(template.Resources)) {
+          if (r.Type === 'AWS::IAM::ManagedPolicy') {
+            expect(size(r.Properties.PolicyDocument), id).toBeLessThanOrEqual(6_144);
+          }
+          if (r.Type !== 'AWS::IAM::Policy') continue;
+          for (const roleRef of list(r.Properties.Roles as { Ref: string }[])) {
+            inline.set(
+              roleRef.Ref,
+              (inline.get(roleRef.Ref) ?? 0) + size(r.Properties.PolicyDocument),
+            );
+          }
+        }
+        for (const [roleId, total] of inline) expect(total, roleId).toBeLessThanOrEqual(10_240);
+      }
     });
 
     it('member role: trusted by the central evaluator role alone, under Rampart’s session names', () => {
