@@ -37,12 +37,17 @@ import {
 import { IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
 import {
   GetFunctionEventInvokeConfigCommand,
+  GetFunctionUrlConfigCommand,
+  GetPolicyCommand,
   LambdaClient,
+  paginateListEventSourceMappings,
   paginateListFunctions,
 } from '@aws-sdk/client-lambda';
 import {
+  DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { S3Client, paginateListBuckets } from '@aws-sdk/client-s3';
@@ -251,25 +256,55 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
       paginateListFunctions({ client: lambda }, { MaxItems: 50 }),
     )) {
       for (const fn of page.Functions ?? []) {
+        // None configured answers ResourceNotFoundException: each is caught.
         reads.push(
           send('lambda:GetFunctionEventInvokeConfig', () =>
             lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: fn.FunctionName })),
-          ).catch(() => undefined), // none configured: a ResourceNotFoundException
+          ).catch(() => undefined),
+          // Who may invoke it (lambda-not-public, lambda-function-url-auth).
+          send('lambda:GetPolicy', () =>
+            lambda.send(new GetPolicyCommand({ FunctionName: fn.FunctionName })),
+          ).catch(() => undefined),
+          send('lambda:GetFunctionUrlConfig', () =>
+            lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: fn.FunctionName })),
+          ).catch(() => undefined),
         );
       }
     }
-    resources += (await Promise.all(reads)).length;
+    resources += (await Promise.all(reads)).length / 3;
+  };
+  // Event source mappings (sqs-visibility-covers-function): the world seeds none, so no
+  // function or queue is read for them.
+  const eventSources = async () => {
+    for await (const page of pages(
+      'lambda:ListEventSourceMappings',
+      paginateListEventSourceMappings({ client: lambda }, { MaxItems: 100 }),
+    ))
+      resources += page.EventSourceMappings?.length ?? 0;
   };
   const databases = async () => {
-    const [clusters, instances] = await Promise.all([
+    const [clusters, instances, snapshots, clusterSnapshots] = await Promise.all([
       send('rds:DescribeDBClusters', () =>
         rds.send(new DescribeDBClustersCommand({ MaxRecords: 100 })),
       ),
       send('rds:DescribeDBInstances', () =>
         rds.send(new DescribeDBInstancesCommand({ MaxRecords: 100 })),
       ),
+      // Manual snapshots (rds-snapshot-not-public); the world seeds none, so no attribute reads.
+      send('rds:DescribeDBSnapshots', () =>
+        rds.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'manual', MaxRecords: 100 })),
+      ),
+      send('rds:DescribeDBClusterSnapshots', () =>
+        rds.send(
+          new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual', MaxRecords: 100 }),
+        ),
+      ),
     ]);
-    resources += (clusters.DBClusters?.length ?? 0) + (instances.DBInstances?.length ?? 0);
+    resources +=
+      (clusters.DBClusters?.length ?? 0) +
+      (instances.DBInstances?.length ?? 0) +
+      (snapshots.DBSnapshots?.length ?? 0) +
+      (clusterSnapshots.DBClusterSnapshots?.length ?? 0);
   };
   const subscriptions = async () => {
     const reads: Promise<unknown>[] = [];
@@ -333,6 +368,7 @@ async function floor(serial: boolean): Promise<{ resources: number }> {
     queues,
     tables,
     functions,
+    eventSources,
     databases,
     subscriptions,
     rules,

@@ -1,5 +1,7 @@
 import type { AnyPolicy } from '../src/engine/definitions';
 import { cloudTrailLoggingOn } from './cloudtrail-logging-on';
+import { sqsVisibilityCoversFunction } from './sqs-visibility-covers-function';
+import { rdsSnapshotNotPublic } from './rds-snapshot-not-public';
 import { lambdaFunctionUrlAuth } from './lambda-function-url-auth';
 import { lambdaNotPublic } from './lambda-not-public';
 import { s3BucketSslOnly } from './s3-bucket-ssl-only';
@@ -54,4 +56,6 @@ export const policies: readonly AnyPolicy[] = [
   s3BucketSslOnly,
   lambdaNotPublic,
   lambdaFunctionUrlAuth,
+  rdsSnapshotNotPublic,
+  sqsVisibilityCoversFunction,
 ];

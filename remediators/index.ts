@@ -1,5 +1,6 @@
 import type { AnyRemediator } from '../src/engine/definitions';
 import { cloudTrailStartLogging } from './cloudtrail-start-logging';
+import { rdsSnapshotMakePrivate } from './rds-snapshot-make-private';
 import { lambdaUrlRequireIam } from './lambda-url-require-iam';
 import { lambdaRemovePublicPermissions } from './lambda-remove-public-permissions';
 import { s3DenyInsecureTransport } from './s3-deny-insecure-transport';
@@ -42,4 +43,5 @@ export const remediators: readonly AnyRemediator[] = [
   s3DenyInsecureTransport,
   lambdaRemovePublicPermissions,
   lambdaUrlRequireIam,
+  rdsSnapshotMakePrivate,
 ];

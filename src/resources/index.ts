@@ -6,9 +6,11 @@ import { securityGroupType } from './ec2-security-group';
 import { eventBridgeRuleType } from './eventbridge-rule';
 import { iamPrincipalType } from './iam-principal';
 import { kmsKeyType } from './kms-key';
+import { lambdaEventSourceType } from './lambda-event-source';
 import { lambdaFunctionType } from './lambda-function';
 import { logGroupType } from './log-group';
 import { rdsDatabaseType } from './rds-database';
+import { rdsSnapshotType } from './rds-snapshot';
 import { s3BucketType } from './s3-bucket';
 import { snsSubscriptionType } from './sns-subscription';
 import { snsTopicType } from './sns-topic';
@@ -30,4 +32,6 @@ export const resourceTypes: readonly AnyResourceType[] = [
   logGroupType,
   snsTopicType,
   ec2InstanceType,
+  rdsSnapshotType,
+  lambdaEventSourceType,
 ];

@@ -67,6 +67,8 @@ const EXPECTED = {
   'FnBad/lambda-function-url-auth': 'violation',
   'FnUnknown/lambda-not-public': 'unknown',
   'FnUnknown/lambda-function-url-auth': 'unknown',
+  'EsmBad/sqs-visibility-covers-function': 'violation',
+  'EsmUnknown/sqs-visibility-covers-function': 'unknown',
   // Counted apart: neither compliant nor a finding to fix.
   'ClusterMemberOk/rds-encrypted': 'not-applicable',
   'DeadLetters/sqs-has-dlq': 'not-applicable',
@@ -94,6 +96,7 @@ const JUDGED = {
   // lambda-has-dlq, -runtime-supported, -tracing-active, -arm64, -memory-above-minimum,
   // -not-public and -function-url-auth.
   'lambda functions': 5,
+  'sqs-visibility-covers-function': 3, // EsmOk, EsmBad, EsmUnknown
   'cloudtrail-logging-on': 2,
   'kms-key-rotation-enabled': 3,
   'logs-retention-set': 2,

@@ -12,7 +12,7 @@ import { Sweeper } from '../../src/sweep/sweep';
 import { RecordingClients } from '../support/recording-clients';
 import { envelopeOf, loadSample } from '../support/samples';
 
-const REGION = 'us-west-1'; // shared with the Slack handler test, which makes no table
+const REGION = 'us-west-1'; // shared with the Slack handler test (its tables are left out)
 
 describe('DynamoDB tables have deletion protection (moto)', () => {
   let rampart: Rampart;
@@ -100,6 +100,10 @@ describe('DynamoDB tables have deletion protection (moto)', () => {
     await create('ddp-sweep-on', true);
     const { findings, summary } = await new Sweeper(rampart).run({ remediate: false });
     expect(summary.errors).toEqual([]);
-    expect(findings.map((f) => [f.resourceId, f.status])).toEqual([['ddp-bystander', 'violation']]);
+    // Other tests of the region keep tables of their own (Slack's stores): only ours count.
+    const mine = findings.filter(
+      (f) => f.resourceId.startsWith('ddp-') || f.resourceId === 'Music',
+    );
+    expect(mine.map((f) => [f.resourceId, f.status])).toEqual([['ddp-bystander', 'violation']]);
   });
 });

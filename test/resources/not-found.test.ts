@@ -27,6 +27,11 @@ const MISSING: Record<string, Omit<ResourceLocator, 'type' | 'account' | 'region
   'AWS::Logs::LogGroup': [{ name: '/no/such/group' }],
   'AWS::SNS::Topic': [{ id: 'no-such-topic' }],
   'AWS::EC2::Instance': [{ id: 'i-0123456789abcdef0' }],
+  'AWS::Lambda::EventSourceMapping': [{ id: '00000000-0000-4000-8000-000000000000' }],
+  'AWS::RDS::Snapshot': [
+    { id: 'snapshot:no-such-snapshot' },
+    { id: 'cluster-snapshot:no-such-snapshot' },
+  ],
   'AWS::IAM::Principal': [
     { id: 'role/no-such-role' },
     { id: 'user/no-such-user' },

@@ -5,10 +5,12 @@ import { dynamoDbTableScenario } from './dynamodb-table';
 import { ec2InstanceScenario } from './ec2-instance';
 import { kmsKeyScenario } from './kms-key';
 import { eventBridgeRuleScenario } from './eventbridge-rule';
+import { lambdaEventSourceScenario } from './lambda-event-source';
 import { lambdaFunctionScenario } from './lambda-function';
 import { logGroupScenario } from './log-group';
 import { rdsDatabaseScenario } from './rds-database';
 import { rdsDeletionProtectionScenario } from './rds-deletion-protection';
+import { rdsSnapshotScenario } from './rds-snapshot';
 import { s3BucketScenario } from './s3-bucket';
 import { s3BucketSslScenario } from './s3-bucket-ssl';
 import { securityGroupScenario } from './security-group';
@@ -35,7 +37,9 @@ export const demoScenarios: readonly DemoScenario[] = [
   s3BucketSslScenario,
   rdsDeletionProtectionScenario,
   dynamoDbDeletionProtectionScenario,
+  rdsSnapshotScenario,
   ec2InstanceScenario,
+  lambdaEventSourceScenario,
 ];
 
 /**

@@ -7,6 +7,7 @@ import type { ResourceRef } from '../../domain';
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
 import { isAwsError, isTrue, nameFromArnOrName, refOf, requiredString } from '../shared';
+import { RDS_SCOPE } from '../rds-scope';
 import { rdsDatabasesFromTemplate } from './cloudformation';
 import { dbClusterSnapshot, dbInstanceSnapshot, rdsDatabaseEnumerator } from './enumerate';
 import { RDS_DATABASE, RDS_KINDS, RdsDatabaseSnapshot, RdsKind } from './snapshot';
@@ -69,11 +70,7 @@ function fromConfigItem(item: ConfigurationItem): RdsDatabaseSnapshot {
 export const rdsDatabaseType = defineResourceType<RdsDatabaseSnapshot>({
   type: RDS_DATABASE,
   eventSource: 'rds.amazonaws.com',
-  iam: {
-    service: 'rds',
-    arns: (p, a) => [`arn:${p}:rds:*:${a}:db:*`, `arn:${p}:rds:*:${a}:cluster:*`],
-    reason: 'Database writes: any instance or cluster of this account, found at run time.',
-  },
+  iam: RDS_SCOPE,
   cloudFormationTypes: [RDS_KINDS.instance.cfnType, RDS_KINDS.cluster.cfnType],
   cloudTrail: {
     CreateDBInstance: instance('request.dBInstanceIdentifier'),
