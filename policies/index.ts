@@ -1,5 +1,7 @@
 import type { AnyPolicy } from '../src/engine/definitions';
 import { cloudTrailLoggingOn } from './cloudtrail-logging-on';
+import { rdsMultiAz } from './rds-multi-az';
+import { rdsBackupRetentionSet } from './rds-backup-retention-set';
 import { sqsVisibilityCoversFunction } from './sqs-visibility-covers-function';
 import { rdsSnapshotNotPublic } from './rds-snapshot-not-public';
 import { lambdaFunctionUrlAuth } from './lambda-function-url-auth';
@@ -58,4 +60,6 @@ export const policies: readonly AnyPolicy[] = [
   lambdaFunctionUrlAuth,
   rdsSnapshotNotPublic,
   sqsVisibilityCoversFunction,
+  rdsBackupRetentionSet,
+  rdsMultiAz,
 ];

@@ -67,6 +67,12 @@ export function isAwsError(error: unknown, ...names: string[]): boolean {
 /** A boolean as Config items and templates carry it: `true` or the string `"true"`. */
 export const isTrue = (v: unknown): boolean => v === true || v === 'true';
 
+/** A number as Config items and templates carry it (a number or a numeric string). */
+export function numberOr(value: unknown, fallback: number): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : fallback;
+}
+
 /**
  * Where an ARN says its resource lives, or undefined for a plain name. A resource named by
  * ARN is located in that ARN's account and region, never in the event's: a topic or key of

@@ -51,6 +51,11 @@ const EXPECTED = {
   'DbBad/rds-deletion-protection-enabled': 'violation',
   'ClusterBad/rds-deletion-protection-enabled': 'violation',
   'DbRestoredUnknown/rds-deletion-protection-enabled': 'unknown',
+  'DbBad/rds-backup-retention-set': 'violation',
+  'ClusterBad/rds-backup-retention-set': 'violation',
+  'DbRestoredUnknown/rds-backup-retention-set': 'unknown',
+  'DbBad/rds-multi-az': 'violation',
+  'DbRestoredUnknown/rds-multi-az': 'unknown',
   'BucketHttpBad/s3-bucket-ssl-only': 'violation',
   'BucketPolicyUnknown/s3-bucket-ssl-only': 'unknown',
   // The bucket's subject is one: a Deny that cannot be resolved leaves both policies unknown.
@@ -77,6 +82,9 @@ const EXPECTED = {
   'ClusterBad/rds-not-public': 'not-applicable',
   'SigningKeyOk/kms-key-rotation-enabled': 'not-applicable',
   'ClusterMemberOk/rds-deletion-protection-enabled': 'not-applicable',
+  'ClusterMemberOk/rds-backup-retention-set': 'not-applicable',
+  'ClusterMemberOk/rds-multi-az': 'not-applicable',
+  'ClusterBad/rds-multi-az': 'not-applicable',
 };
 
 // Every resource of a policy's CloudFormation types is judged, compliant ones included; a
@@ -85,8 +93,8 @@ const JUDGED = {
   // dynamodb-encrypted-kms, -pitr-enabled and -deletion-protection-enabled: TableOk, TableBad, TableIfOk,
   // GlobalTableBad, TableUnknown, SuppressedTable.
   'dynamodb tables': 6,
-  // rds-encrypted, rds-not-public and rds-deletion-protection-enabled judge the same six
-  // databases, each counted once.
+  // rds-encrypted, -not-public, -deletion-protection-enabled, -backup-retention-set and
+  // -multi-az judge the same six databases, each counted once.
   'rds databases': 6,
   // s3-bucket-public-access-blocked and s3-bucket-ssl-only: BucketSslOk, BucketHttpBad,
   // BucketPolicyUnknown.
@@ -117,7 +125,7 @@ describe.each(['yaml', 'json'])('rampart check on the policy-pack corpus (%s)', 
   });
 
   it('counts not-applicable pairs apart, as SARIF notApplicable results of level none', () => {
-    expect(report.summary.notApplicable).toBe(7);
+    expect(report.summary.notApplicable).toBe(10);
     expect(report.summary.violations).toBe(
       Object.values(EXPECTED).filter((s) => s === 'violation').length,
     );
@@ -128,6 +136,9 @@ describe.each(['yaml', 'json'])('rampart check on the policy-pack corpus (%s)', 
         ['rds-encrypted', 'none'],
         ['rds-not-public', 'none'],
         ['rds-deletion-protection-enabled', 'none'],
+        ['rds-backup-retention-set', 'none'],
+        ['rds-multi-az', 'none'],
+        ['rds-multi-az', 'none'],
         ['kms-key-rotation-enabled', 'none'],
         ['sns-subscription-has-dlq', 'none'],
         ['sqs-has-dlq', 'none'],

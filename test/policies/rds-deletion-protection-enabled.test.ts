@@ -9,6 +9,8 @@ const db = (over: Partial<RdsDatabaseSnapshot> = {}): RdsDatabaseSnapshot => ({
   identifier: 'orders',
   storageEncrypted: true,
   deletionProtection: false,
+  backupRetentionDays: 7,
+  multiAZ: true,
   ...over,
 });
 const params = rdsDeletionProtectionEnabled.parameters.parse({});

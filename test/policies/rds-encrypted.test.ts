@@ -10,6 +10,8 @@ const db = (over: Partial<RdsDatabaseSnapshot> = {}): RdsDatabaseSnapshot => ({
   engine: 'postgres',
   storageEncrypted: false,
   deletionProtection: false,
+  backupRetentionDays: 7,
+  multiAZ: true,
   ...over,
 });
 const params = rdsEncrypted.parameters.parse({});

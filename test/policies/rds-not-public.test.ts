@@ -10,6 +10,8 @@ const db = (over: Partial<RdsDatabaseSnapshot> = {}): RdsDatabaseSnapshot => ({
   storageEncrypted: true,
   publiclyAccessible: false,
   deletionProtection: false,
+  backupRetentionDays: 7,
+  multiAZ: true,
   ...over,
 });
 const params = rdsNotPublic.parameters.parse({});

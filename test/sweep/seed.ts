@@ -194,6 +194,8 @@ export async function seedEveryPolicy(c: SeedClients): Promise<Seeded> {
       new CreateDBInstanceCommand({
         DBInstanceIdentifier: 'plain-db',
         DeletionProtection: true,
+        BackupRetentionPeriod: 7,
+        MultiAZ: true,
         Engine: 'postgres',
         DBInstanceClass: 'db.t3.micro',
         AllocatedStorage: 20,
@@ -205,6 +207,8 @@ export async function seedEveryPolicy(c: SeedClients): Promise<Seeded> {
       new CreateDBInstanceCommand({
         DBInstanceIdentifier: 'encrypted-db',
         DeletionProtection: true,
+        BackupRetentionPeriod: 7,
+        MultiAZ: true,
         Engine: 'postgres',
         DBInstanceClass: 'db.t3.micro',
         AllocatedStorage: 20,

@@ -1,7 +1,13 @@
 import type { ResolvedTemplate, TemplateSubject } from '../../cloudformation/resolved';
 import { knownString, physicalName, templateSubject } from '../../cloudformation/subjects';
-import { RDS_DATABASE, rdsRef, type RdsDatabaseSnapshot, type RdsKind } from './index';
-import { isTrue } from '../shared';
+import {
+  RDS_DATABASE,
+  RDS_DEFAULTS,
+  rdsRef,
+  type RdsDatabaseSnapshot,
+  type RdsKind,
+} from './index';
+import { isTrue, numberOr } from '../shared';
 
 const KIND_OF: Record<string, { kind: RdsKind; nameKey: string }> = {
   'AWS::RDS::DBInstance': { kind: 'instance', nameKey: 'DBInstanceIdentifier' },
@@ -39,7 +45,14 @@ export function rdsDatabasesFromTemplate(
     subjects.push(
       templateSubject(
         r,
-        ['StorageEncrypted', 'DBClusterIdentifier', 'PubliclyAccessible', 'DeletionProtection'],
+        [
+          'StorageEncrypted',
+          'DBClusterIdentifier',
+          'PubliclyAccessible',
+          'DeletionProtection',
+          'BackupRetentionPeriod',
+          'MultiAZ',
+        ],
         () => {
           const identifier = physicalName(r, k.nameKey);
           const encrypted = r.properties.StorageEncrypted;
@@ -54,6 +67,11 @@ export function rdsDatabasesFromTemplate(
             storageEncrypted: isTrue(encrypted),
             kmsKeyId: knownString(r.properties.KmsKeyId),
             deletionProtection: isTrue(r.properties.DeletionProtection),
+            backupRetentionDays: numberOr(
+              r.properties.BackupRetentionPeriod,
+              RDS_DEFAULTS.backupRetentionDays,
+            ),
+            multiAZ: isTrue(r.properties.MultiAZ),
             ...(cluster ? { clusterIdentifier: cluster } : {}),
             // Absent: private unless the instance lands in a default VPC's public subnet,
             // which a template alone does not show; only an explicit true is judged public.

@@ -6,7 +6,7 @@ import {
   type DBInstance,
 } from '@aws-sdk/client-rds';
 import type { ResourceEnumerator } from '../../engine/definitions';
-import { RDS_DATABASE, rdsRef, type RdsDatabaseSnapshot } from './index';
+import { RDS_DATABASE, RDS_DEFAULTS, rdsRef, type RdsDatabaseSnapshot } from './index';
 
 type Scope = { account: string; region: string };
 
@@ -21,6 +21,8 @@ export function dbClusterSnapshot(scope: Scope, c: DBCluster): RdsDatabaseSnapsh
     storageEncrypted: c.StorageEncrypted === true,
     kmsKeyId: c.KmsKeyId,
     deletionProtection: c.DeletionProtection === true,
+    backupRetentionDays: c.BackupRetentionPeriod ?? RDS_DEFAULTS.backupRetentionDays,
+    multiAZ: c.MultiAZ === true,
   };
 }
 
@@ -37,6 +39,8 @@ export function dbInstanceSnapshot(scope: Scope, i: DBInstance): RdsDatabaseSnap
     ...(i.DBClusterIdentifier ? { clusterIdentifier: i.DBClusterIdentifier } : {}),
     publiclyAccessible: i.PubliclyAccessible === true,
     deletionProtection: i.DeletionProtection === true,
+    backupRetentionDays: i.BackupRetentionPeriod ?? RDS_DEFAULTS.backupRetentionDays,
+    multiAZ: i.MultiAZ === true,
   };
 }
 

@@ -6,11 +6,11 @@ import {
 import type { ResourceRef } from '../../domain';
 import { defineResourceType, type CloudTrailLocator } from '../../engine/definitions';
 import { configString, configValue, type ConfigurationItem } from '../../events/config-item';
-import { isAwsError, isTrue, nameFromArnOrName, refOf, requiredString } from '../shared';
+import { isAwsError, isTrue, nameFromArnOrName, numberOr, refOf, requiredString } from '../shared';
 import { RDS_SCOPE } from '../rds-scope';
 import { rdsDatabasesFromTemplate } from './cloudformation';
 import { dbClusterSnapshot, dbInstanceSnapshot, rdsDatabaseEnumerator } from './enumerate';
-import { RDS_DATABASE, RDS_KINDS, RdsDatabaseSnapshot, RdsKind } from './snapshot';
+import { RDS_DATABASE, RDS_DEFAULTS, RDS_KINDS, RdsDatabaseSnapshot, RdsKind } from './snapshot';
 
 export * from './snapshot';
 
@@ -60,6 +60,11 @@ function fromConfigItem(item: ConfigurationItem): RdsDatabaseSnapshot {
     storageEncrypted: isTrue(configValue(c, 'storageEncrypted')),
     kmsKeyId: configString(c, 'kmsKeyId'),
     deletionProtection: isTrue(configValue(c, 'deletionProtection')),
+    backupRetentionDays: numberOr(
+      configValue(c, 'backupRetentionPeriod'),
+      RDS_DEFAULTS.backupRetentionDays,
+    ),
+    multiAZ: isTrue(configValue(c, 'multiAZ')),
     ...(clusterId ? { clusterIdentifier: clusterId } : {}),
     ...(kind === 'instance'
       ? { publiclyAccessible: isTrue(configValue(c, 'publiclyAccessible')) }

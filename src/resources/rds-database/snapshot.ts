@@ -28,4 +28,11 @@ export interface RdsDatabaseSnapshot extends Snapshot {
   publiclyAccessible?: boolean;
   /** Delete calls are refused while this is on (DeletionProtection; off by default). */
   deletionProtection: boolean;
+  /** Days of automated backups (0: none); RDS's default is 1 (7 from the console). */
+  backupRetentionDays: number;
+  /** A standby in a second Availability Zone (instances; Aurora clusters keep storage in three). */
+  multiAZ: boolean;
 }
+
+/** RDS's defaults where an API answer or a template does not say. */
+export const RDS_DEFAULTS = { backupRetentionDays: 1 } as const;
