@@ -1,5 +1,6 @@
 import type { AnyPolicy } from '../src/engine/definitions';
 import { cloudTrailLoggingOn } from './cloudtrail-logging-on';
+import { cloudTrailMultiRegionTrail } from './cloudtrail-multi-region-trail';
 import { rdsMultiAz } from './rds-multi-az';
 import { rdsBackupRetentionSet } from './rds-backup-retention-set';
 import { sqsVisibilityCoversFunction } from './sqs-visibility-covers-function';
@@ -62,4 +63,5 @@ export const policies: readonly AnyPolicy[] = [
   sqsVisibilityCoversFunction,
   rdsBackupRetentionSet,
   rdsMultiAz,
+  cloudTrailMultiRegionTrail,
 ];

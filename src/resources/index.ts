@@ -1,4 +1,5 @@
 import type { AnyResourceType } from '../engine/definitions';
+import { cloudTrailAccountType } from './cloudtrail-account';
 import { cloudTrailTrailType } from './cloudtrail-trail';
 import { dynamoDbTableType } from './dynamodb-table';
 import { ec2InstanceType } from './ec2-instance';
@@ -34,4 +35,5 @@ export const resourceTypes: readonly AnyResourceType[] = [
   ec2InstanceType,
   rdsSnapshotType,
   lambdaEventSourceType,
+  cloudTrailAccountType,
 ];

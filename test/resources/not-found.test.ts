@@ -40,13 +40,32 @@ const MISSING: Record<string, Omit<ResourceLocator, 'type' | 'account' | 'region
   ],
 };
 
+/** Types that always exist: an account-wide snapshot is the account itself. */
+const ALWAYS_EXISTS: Record<string, string> = {
+  'AWS::CloudTrail::AccountTrails': 'the account has a set of trails, possibly empty',
+};
+
 describe('a resource that does not exist is not-found, for every type (moto)', () => {
   const clients = new AwsClients({ maxAttempts: 1 });
   afterAll(() => clients.destroy());
   const catalog = defaultCatalog();
 
   it('covers every resource type of the catalog', () => {
-    expect(Object.keys(MISSING).sort()).toEqual([...catalog.resourceTypes.keys()].sort());
+    expect([...Object.keys(MISSING), ...Object.keys(ALWAYS_EXISTS)].sort()).toEqual(
+      [...catalog.resourceTypes.keys()].sort(),
+    );
+  });
+
+  it('an account-wide type answers a snapshot even for an account without any (no not-found)', async () => {
+    const snapshot = await catalog.resourceTypes
+      .get('AWS::CloudTrail::AccountTrails')!
+      .collect(clients, {
+        type: 'AWS::CloudTrail::AccountTrails',
+        account: ACCOUNT,
+        region: 'ap-northeast-2',
+        id: ACCOUNT,
+      });
+    expect(snapshot).toMatchObject({ account: ACCOUNT });
   });
 
   for (const [type, locators] of Object.entries(MISSING)) {

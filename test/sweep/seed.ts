@@ -1,4 +1,15 @@
 import {
+  CloudTrailClient,
+  CreateTrailCommand,
+  StartLoggingCommand,
+} from '@aws-sdk/client-cloudtrail';
+import {
+  CreateBucketCommand,
+  PutBucketPolicyCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
   CreateTableCommand,
   DynamoDBClient,
   UpdateContinuousBackupsCommand,
@@ -123,8 +134,72 @@ async function queue(sqs: SQSClient, name: string, attributes: Record<string, st
  * and queue (the caller grants the exceptions). Auxiliary queues are named `*-dlq`, so
  * they are dead-letter queues by convention and judged compliant.
  */
+
+/**
+ * The account's record, as every account should have it: a multi-region trail, logging,
+ * with log file validation, into a bucket that blocks public access and refuses plain HTTP
+ * (so the seeded account holds no account-wide violation).
+ */
+async function seedAccountTrail(region: string) {
+  const s3 = new S3Client({ region });
+  const ct = new CloudTrailClient({ region });
+  const bucket = 'seed-account-trail-logs';
+  try {
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        ...(region === 'us-east-1'
+          ? {}
+          : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+      }),
+    );
+    await s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: bucket,
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      }),
+    );
+    const arn = `arn:aws:s3:::${bucket}`;
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: bucket,
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: [arn, `${arn}/*`],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        }),
+      }),
+    );
+    await ct.send(
+      new CreateTrailCommand({
+        Name: 'seed-account-trail',
+        S3BucketName: bucket,
+        IsMultiRegionTrail: true,
+        EnableLogFileValidation: true,
+      }),
+    );
+    await ct.send(new StartLoggingCommand({ Name: 'seed-account-trail' }));
+  } finally {
+    s3.destroy();
+    ct.destroy();
+  }
+}
+
 export async function seedEveryPolicy(c: SeedClients): Promise<Seeded> {
   const labels = new Map<string, string>();
+  await seedAccountTrail(await c.ec2.config.region());
   const [sgOpen, sgPrivate, sgExcepted, dlq] = await Promise.all([
     seedSecurityGroup(c.ec2, [OPEN_22]),
     seedSecurityGroup(c.ec2, [PRIVATE_5432]),
