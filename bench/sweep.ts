@@ -389,11 +389,13 @@ export async function run(): Promise<void> {
       }
       const seededIn = performance.now() - seeding;
       const big = await childOnce('sweep', moto.endpoint);
+      // The bare-SDK floor over the same world: how much of the peak is the SDK's own.
+      const bigFloor = await childOnce('floor', moto.endpoint);
       const rssRow = [
         `${mixName} (seeded in ${s(seededIn)})`,
         big.resources,
         s(big.ms),
-        `${big.rssMB.toFixed(0)} MB`,
+        `${big.rssMB.toFixed(0)} MB (floor ${bigFloor.rssMB.toFixed(0)} MB)`,
         `≥ ${RSS_RESOURCES} resources, ≤ ${RSS_TARGET_MB} MB: ${verdict(big.resources >= RSS_RESOURCES && big.rssMB <= RSS_TARGET_MB)}`,
       ];
       process.stdout.write(
