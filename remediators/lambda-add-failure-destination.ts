@@ -36,8 +36,6 @@ export const lambdaAddFailureDestination = defineRemediator<LambdaFunctionSnapsh
     read: [
       'lambda:GetFunctionConfiguration',
       'lambda:GetFunctionEventInvokeConfig',
-      'lambda:GetPolicy',
-      'lambda:GetFunctionUrlConfig',
       'sqs:GetQueueUrl',
       'sqs:GetQueueAttributes',
       'sqs:ListQueueTags',
@@ -56,7 +54,10 @@ export const lambdaAddFailureDestination = defineRemediator<LambdaFunctionSnapsh
   impliedActions: { 'sqs:TagQueue': 'sqs:CreateQueue with tags (the queue is tagged on creation)' },
   remediate: ({ clients, snapshot, violation }) =>
     guarded(failureTargetOf(snapshot), async (changes) => {
-      const current = await readFunction(clients, snapshot.ref, snapshot.functionName);
+      // Only its failure targets matter here: who may invoke it is not read.
+      const current = await readFunction(clients, snapshot.ref, snapshot.functionName, {
+        access: false,
+      });
       if (!current) {
         return resourceGone(changes, `function ${snapshot.functionName}`);
       }
@@ -105,7 +106,7 @@ export const lambdaAddFailureDestination = defineRemediator<LambdaFunctionSnapsh
         changes.push(`set on-failure destination of ${current.functionName} to ${queueArn}`);
       }
       const after = failureTargetOf(
-        await readFunction(clients, snapshot.ref, snapshot.functionName),
+        await readFunction(clients, snapshot.ref, snapshot.functionName, { access: false }),
       );
       if (after.deadLetterTargetArn !== queueArn && after.onFailure !== queueArn) {
         return verificationFailed(

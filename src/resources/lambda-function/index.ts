@@ -77,10 +77,15 @@ export async function readEventInvokeConfig(
   }
 }
 
+/**
+ * One function with its event invoke config and, unless `access: false` (a caller that only
+ * needs its failure destinations), who may invoke it: its resource policy and URL.
+ */
 export async function readFunction(
   clients: AwsClients,
   scope: { account: string; region: string },
   functionName: string,
+  options: { access?: boolean } = {},
 ): Promise<LambdaFunctionSnapshot | undefined> {
   let fn;
   try {
@@ -94,7 +99,7 @@ export async function readFunction(
   const name = fn.FunctionName ?? functionName;
   const [eventInvokeConfig, access] = await Promise.all([
     readEventInvokeConfig(clients, scope, name),
-    readFunctionAccess(clients, scope, name),
+    options.access === false ? {} : readFunctionAccess(clients, scope, name),
   ]);
   return functionSnapshot(scope, { ...fn, FunctionName: name }, eventInvokeConfig, access);
 }
