@@ -6,6 +6,7 @@ import {
 } from '../src/resources/lambda-function/snapshot';
 import {
   appliesToAnyone,
+  conditionKeys,
   parseResourcePolicy,
   type PolicyStatement,
 } from '../src/resources/resource-policy';
@@ -27,7 +28,7 @@ const SCOPING_KEYS = [
 
 /** The grant a function URL with auth NONE needs: judged by lambda-function-url-auth. */
 export function isFunctionUrlGrant(s: PolicyStatement): boolean {
-  const keys = Object.values(s.conditions).flatMap((c) => Object.keys(c));
+  const keys = conditionKeys(s);
   return (
     s.actions.length > 0 &&
     s.actions.every((a) => a.toLowerCase() === 'lambda:invokefunctionurl') &&
@@ -43,7 +44,7 @@ export function publicStatements(snapshot: LambdaFunctionSnapshot): PolicyStatem
     `resource policy of ${snapshot.functionName}`,
   ).filter((s) => {
     if (s.effect !== 'Allow' || !appliesToAnyone(s) || isFunctionUrlGrant(s)) return false;
-    const keys = Object.values(s.conditions).flatMap((c) => Object.keys(c));
+    const keys = conditionKeys(s);
     return !keys.some((k) => SCOPING_KEYS.includes(k));
   });
 }

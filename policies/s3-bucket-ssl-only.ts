@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { definePolicy } from '../src/engine/definitions';
 import {
   appliesToAnyone,
+  conditionKeys,
   conditionValues,
   coversAction,
   parseResourcePolicy,
@@ -21,8 +22,9 @@ export function deniesInsecureTransport(s: PolicyStatement, bucketArn: string): 
   if (!covers(bucketArn) || !covers(`${bucketArn}/*`)) return false;
   // Any other condition would narrow the deny to some requests only.
   const operators = Object.keys(s.conditions);
-  const keys = operators.flatMap((o) => Object.keys(s.conditions[o]!));
-  if (keys.length !== 1 || !['Bool', 'BoolIfExists'].includes(operators[0]!)) return false;
+  if (conditionKeys(s).length !== 1 || !['Bool', 'BoolIfExists'].includes(operators[0]!)) {
+    return false;
+  }
   const values = conditionValues(s, 'Bool', 'aws:SecureTransport');
   return values.length > 0 && values.every((v) => v === 'false');
 }

@@ -134,3 +134,8 @@ export function conditionValues(s: PolicyStatement, operator: string, key: strin
     ...(s.conditions[`${operator}IfExists`]?.[k] ?? []),
   ];
 }
+
+/** Every condition key of the statement (lower case), whatever its operator. */
+export function conditionKeys(s: PolicyStatement): string[] {
+  return Object.values(s.conditions).flatMap((c) => Object.keys(c));
+}

@@ -5,6 +5,7 @@ import {
   type TemplateSubject,
 } from '../../cloudformation/resolved';
 import { knownString, templateSubject, TEMPLATE_SCOPE } from '../../cloudformation/subjects';
+import { numberOr } from '../shared';
 import { eventSourceRef, type LambdaEventSourceSnapshot } from './index';
 import { LAMBDA_EVENT_SOURCE } from './snapshot';
 
@@ -48,11 +49,11 @@ export function lambdaEventSourcesFromTemplate(
         () => {
           const fn = inTemplate(r.properties.FunctionName, 'AWS::Lambda::Function');
           const queue = inTemplate(r.properties.EventSourceArn, 'AWS::SQS::Queue');
-          const timeout = Number(fn?.properties.Timeout ?? DEFAULT_FUNCTION_TIMEOUT);
-          const visibility = Number(
-            queue?.properties.VisibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT,
+          const timeout = numberOr(fn?.properties.Timeout, DEFAULT_FUNCTION_TIMEOUT);
+          const visibility = numberOr(
+            queue?.properties.VisibilityTimeout,
+            DEFAULT_VISIBILITY_TIMEOUT,
           );
-          const batching = Number(r.properties.MaximumBatchingWindowInSeconds ?? 0);
           return {
             type: LAMBDA_EVENT_SOURCE,
             ref: eventSourceRef(TEMPLATE_SCOPE.account, TEMPLATE_SCOPE.region, r.logicalId),
@@ -64,11 +65,9 @@ export function lambdaEventSourcesFromTemplate(
             eventSourceArn: queue
               ? `arn:aws:sqs:::${queue.logicalId}`
               : (knownString(r.properties.EventSourceArn) ?? ''),
-            batchingWindowSeconds: Number.isFinite(batching) ? batching : 0,
-            ...(fn && Number.isFinite(timeout) ? { functionTimeoutSeconds: timeout } : {}),
-            ...(queue && Number.isFinite(visibility)
-              ? { queueVisibilityTimeoutSeconds: visibility }
-              : {}),
+            batchingWindowSeconds: numberOr(r.properties.MaximumBatchingWindowInSeconds, 0),
+            ...(fn ? { functionTimeoutSeconds: timeout } : {}),
+            ...(queue ? { queueVisibilityTimeoutSeconds: visibility } : {}),
           };
         },
       );
