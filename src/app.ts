@@ -8,6 +8,7 @@ import { revertBreakerFor } from './reliability/wiring';
 import { HistoryReporter } from './history/reporter';
 import { historyStoreFor } from './history/wiring';
 import { SecurityHubReporter } from './reporters/security-hub';
+import { standingsFor } from './organization/wiring';
 
 export interface RampartOptions {
   /** Configuration file; otherwise RAMPART_CONFIG_JSON, RAMPART_CONFIG or rampart.config.yaml. */
@@ -46,6 +47,7 @@ export function createRampart(options: RampartOptions = {}) {
         ]
       : []),
   ];
+  const standings = standingsFor(config, clients, history, options.now);
   const evaluator = new Evaluator({
     catalog,
     config,
@@ -55,8 +57,9 @@ export function createRampart(options: RampartOptions = {}) {
     exceptions: humanLoop.exceptions,
     approvals: humanLoop.approvals,
     remediationGuard: revertBreakerFor(config, clients, options.now),
+    ...(standings ? { standings } : {}),
     now: options.now,
   });
-  return { catalog, config, clients, audit, evaluator, humanLoop, history };
+  return { catalog, config, clients, audit, evaluator, humanLoop, history, standings };
 }
 export type Rampart = ReturnType<typeof createRampart>;

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { MODES, type Mode } from '../domain';
 import type { Catalog } from '../engine/catalog';
 import { slackConfigSchema, type SlackConfig } from './slack';
+import { organizationSchema, type OrganizationSettings } from './organization';
 import { complianceSchema, complianceSettings, type ComplianceSettings } from './compliance';
 import { reliabilitySchema, reliabilitySettings, type ReliabilitySettings } from './reliability';
 import {
@@ -55,6 +56,8 @@ export interface RampartConfig {
   compliance: ComplianceSettings;
   /** ASFF findings in AWS Security Hub (src/config/security-hub.ts). */
   securityHub: SecurityHubSettings;
+  /** The AWS Organization Rampart covers, when it covers one (src/config/organization.ts). */
+  organization?: OrganizationSettings;
   /** Where and how the CDK app deploys Rampart (read by `infra/`, not by the engine). */
   deployment: DeploymentSettings;
 }
@@ -116,6 +119,7 @@ export function configSchema(catalog: Catalog) {
     reliability: reliabilitySchema.optional(),
     compliance: complianceSchema.optional(),
     securityHub: securityHubSchema.optional(),
+    organization: organizationSchema.optional(),
     deployment: deploymentSchema,
   });
 }
@@ -207,6 +211,7 @@ export function parseConfig(
     reliability: reliabilitySettings(doc.reliability, env),
     compliance: complianceSettings(doc.compliance, env),
     securityHub: securityHubSettings(doc.securityHub),
+    ...(doc.organization ? { organization: doc.organization } : {}),
     deployment: deploymentSettings(doc.deployment),
   };
 }

@@ -5,6 +5,7 @@ import type { Evaluation, Outcome, OutcomeStatus, TriggerEvent } from '../domain
 import { errorMessage } from '../errors';
 import type { ApprovalDeadlines } from '../exceptions/deadline';
 import type { ExceptionLookup } from '../exceptions/store';
+import type { AccountStandings } from '../organization/standing';
 import type { Catalog } from './catalog';
 import { decideWithExceptions } from './decide';
 import type { AnyPolicy, Snapshot } from './definitions';
@@ -39,6 +40,8 @@ export interface EvaluatorDeps {
   remediationGuard?: RemediationGuard;
   /** Who sends failures to a resource, listed when a verdict needs it; one is made if absent. */
   failureSenders?: FailureSenders;
+  /** Which accounts are covered, and which are in their grace period (an organization). */
+  standings?: AccountStandings;
   /** Injected for tests; defaults to Date.now. */
   now?: () => number;
 }
@@ -84,6 +87,38 @@ export class Evaluator {
       this.deps.audit.skipped({ eventId, eventName }, code, reason);
       return { status: 'skipped', eventId, eventName, code, reason };
     }
+    let uncovered: string | undefined;
+    try {
+      uncovered = await this.uncovered(intake.items);
+    } catch (error) {
+      // Unknown standing: the account may be excluded; act nowhere, and retry.
+      const why = `cannot read the account's standing: ${errorMessage(error)}`;
+      return {
+        status: 'handled',
+        eventId: intake.eventId,
+        eventName: intake.eventName,
+        trigger: intake.trigger,
+        resources: intake.items.map((i) => ({
+          resource: i.locator,
+          status: 'error',
+          error: why,
+          evaluations: [],
+          decisions: [],
+          outcomes: [],
+        })),
+      };
+    }
+    if (uncovered) {
+      const { eventId, eventName } = intake;
+      this.deps.audit.skipped({ eventId, eventName }, 'account-not-covered', uncovered);
+      return {
+        status: 'skipped',
+        eventId,
+        eventName,
+        code: 'account-not-covered',
+        reason: uncovered,
+      };
+    }
     const resources: ResourceResult[] = [];
     for (const item of intake.items) {
       resources.push(await this.handleItem(item, intake.trigger, intake.receivedAt, options));
@@ -95,6 +130,20 @@ export class Evaluator {
       trigger: intake.trigger,
       resources,
     };
+  }
+
+  /**
+   * Why the event's account is not Rampart's to judge (excluded, or outside the covered
+   * OUs), if it is not. Throws when it cannot be told.
+   */
+  private async uncovered(items: readonly WorkItem[]): Promise<string | undefined> {
+    const standings = this.deps.standings;
+    if (!standings) return undefined;
+    for (const account of new Set(items.map((i) => i.locator.account))) {
+      const standing = await standings.of(account);
+      if (standing.status === 'excluded' || standing.status === 'outside') return standing.reason;
+    }
+    return undefined;
   }
 
   private async handleItem(
@@ -199,12 +248,12 @@ export class Evaluator {
           options,
         );
       } catch (error) {
-        // Unknown exceptions: neither revert (one may exist) nor pass silently; retry.
+        // Unknown exceptions or grace: neither revert (either may hold) nor pass silently; retry.
         const outcome: Outcome = {
           policyId: policy.id,
           status: 'failed',
           changes: [],
-          error: `cannot read exceptions: ${errorMessage(error)}`,
+          error: `cannot read exceptions or the account's standing: ${errorMessage(error)}`,
           timings: timingsNow(),
         };
         finish(outcome);

@@ -24,6 +24,7 @@ export const SKIP_CODES = [
   'own-change',
   'untrusted-source',
   'policy-gone',
+  'account-not-covered',
   // AWS Config input (see sources/config-item.ts)
   'resource-deleted',
   'not-recorded',

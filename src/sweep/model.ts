@@ -68,6 +68,8 @@ export interface SweepSummary {
   drift: number;
   errors: SweepError[];
   byPolicyAccount: PolicyAccountCounts[];
+  /** Accounts in their grace period at this run (notify only), when an organization is covered. */
+  grace?: { account: string; until: string }[];
 }
 
 export interface SweepReport {

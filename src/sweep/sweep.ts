@@ -43,6 +43,28 @@ export interface SweepOptions {
   /** Keep the run's snapshot in the history table (when there is one); default true. */
   record?: boolean;
   progress?: SweepProgress;
+  /** One shard of a fanned-out run (one account and region); see src/sweep/shards.ts. */
+  shard?: ShardScope;
+}
+
+/** The work unit that lists Config's view of every aggregated type at once. */
+export const AGGREGATOR_UNIT = 'config-aggregator';
+
+/** One account × region of a run that the state machine fans out. */
+export interface ShardScope {
+  runId: string;
+  startedAt: string;
+  account: string;
+  region: string;
+  /** Whether this shard also sweeps the global types (IAM): one shard per account does. */
+  global: boolean;
+  /** Types (or AGGREGATOR_UNIT) an earlier invocation of this shard already swept. */
+  skip?: readonly string[];
+  /** Violations known open here (the previous run's and events'); no history read. */
+  known: ReadonlySet<string>;
+  previousStartedAt?: string;
+  /** Epoch ms after which no listing starts: the rest is returned as `pending`. */
+  deadline?: number;
 }
 
 export interface SweeperDeps {
@@ -57,7 +79,7 @@ export interface SweeperDeps {
 }
 
 /** Statuses of violations an event reported as still open (so not drift). */
-const OPEN_OUTCOMES = new Set([
+const OPEN_OUTCOMES: ReadonlySet<string> = new Set([
   'notified',
   'awaiting-approval',
   'excepted',
@@ -76,7 +98,13 @@ interface Target extends Judged {
   region: string;
 }
 
-export type SweepResult = SweepReport & { openKeys: string[] };
+export type SweepResult = SweepReport & {
+  openKeys: string[];
+  /** Units (types, AGGREGATOR_UNIT) not started before the shard's deadline. */
+  pending: string[];
+  /** Units this run swept (listing errors included: they are reported, not retried). */
+  swept: string[];
+};
 
 /**
  * The periodic sweep: lists every resource of every type an enabled policy judges, in
@@ -112,10 +140,11 @@ export class Sweeper {
 
   async run(options: SweepOptions): Promise<SweepResult> {
     const started = this.now();
-    const startedAt = new Date(started).toISOString();
-    const runId = `${startedAt.replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
+    const { shard } = options;
+    const startedAt = shard?.startedAt ?? new Date(started).toISOString();
+    const runId = shard?.runId ?? `${startedAt.replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
     const { config } = this.deps;
-    const regions = this.regionsOf(options);
+    const regions = shard ? [shard.region] : this.regionsOf(options);
     const calls = pLimit(config.compliance.sweep.concurrency);
     const trigger: TriggerEvent = {
       source: 'sweep',
@@ -125,12 +154,17 @@ export class Sweeper {
       eventTime: startedAt,
     };
     const errors: SweepError[] = [];
+    const configured = shard ? [shard.account] : config.compliance.sweep.accounts;
     const [{ known, previousStartedAt }, accounts] = await Promise.all([
-      this.knownOpen(started).catch((error: unknown) => {
-        errors.push(sweepErrorOf(error, { account: '-', region: '-', resourceType: 'history' }));
-        return { known: new Set<string>(), previousStartedAt: undefined };
-      }),
-      this.accounts(regions[0], errors).catch((error: unknown) => {
+      shard
+        ? { known: shard.known, previousStartedAt: shard.previousStartedAt }
+        : this.knownOpen(started).catch((error: unknown) => {
+            errors.push(
+              sweepErrorOf(error, { account: '-', region: '-', resourceType: 'history' }),
+            );
+            return { known: new Set<string>(), previousStartedAt: undefined };
+          }),
+      this.accounts(regions[0], configured, errors).catch((error: unknown) => {
         errors.push(sweepErrorOf(error, { account: '-', region: '-', resourceType: 'account' }));
         return [] as string[];
       }),
@@ -142,7 +176,15 @@ export class Sweeper {
     const viaAggregator = aggregator
       ? judged.filter(({ type }) => type.fromConfigItem && !type.enumerate?.global)
       : [];
-    const viaDescribe = judged.filter((t) => !viaAggregator.includes(t) && t.type.enumerate);
+    const skip = new Set(shard?.skip ?? []);
+    const viaDescribe = judged.filter(
+      (t) =>
+        !viaAggregator.includes(t) &&
+        t.type.enumerate &&
+        !skip.has(t.type.type) &&
+        (!shard || shard.global || !t.type.enumerate.global),
+    );
+    const aggregated = viaAggregator.length > 0 && !skip.has(AGGREGATOR_UNIT);
 
     const targets: Target[] = [];
     for (const account of accounts) {
@@ -163,15 +205,27 @@ export class Sweeper {
     }
     // Listings run side by side (each one's pages in order); detail reads share `calls`.
     const listings = pLimit(Math.max(1, config.compliance.sweep.concurrency));
-    const work: Promise<void>[] = targets.map((t) => listings(() => run.sweepTarget(t)));
-    if (aggregator && viaAggregator.length > 0 && accounts.length > 0) {
-      const configured = config.compliance.sweep.accounts;
+    // A shard past its deadline starts nothing more: the next invocation takes the rest.
+    const pending = new Set<string>();
+    const swept = new Set<string>();
+    const unit = (name: string, sweep: () => Promise<void>) =>
+      listings(async () => {
+        // At least one unit per invocation, so that a shard always gets on.
+        if (shard?.deadline !== undefined && swept.size > 0 && this.now() > shard.deadline) {
+          pending.add(name);
+          return;
+        }
+        swept.add(name);
+        await sweep();
+      });
+    const work: Promise<void>[] = targets.map((t) => unit(t.type.type, () => run.sweepTarget(t)));
+    if (aggregator && aggregated && accounts.length > 0) {
       const source: AggregatorSource = {
         ...aggregator,
         accounts: configured.length > 0 ? configured : accounts,
         regions,
       };
-      work.push(run.sweepAggregator(source, viaAggregator));
+      work.push(unit(AGGREGATOR_UNIT, () => run.sweepAggregator(source, viaAggregator)));
     }
     await Promise.all(work);
     run.judgeDeferred();
@@ -188,13 +242,13 @@ export class Sweeper {
       durationMs: finished - started,
       accounts,
       regions,
-      source: viaAggregator.length > 0 ? 'aggregator' : 'describe',
+      source: aggregated ? 'aggregator' : 'describe',
       remediate: options.remediate,
     });
     const openKeys = run.findings
       .filter((f) => f.status !== 'reverted')
       .map((f) => findingKey(f.policy, f.arn));
-    if (this.deps.history && options.record !== false) {
+    if (this.deps.history && options.record !== false && !shard) {
       try {
         await this.deps.history.putSweep(summary, openKeys);
       } catch (error) {
@@ -203,7 +257,13 @@ export class Sweeper {
         );
       }
     }
-    return { findings: run.findings, summary, openKeys };
+    return {
+      findings: run.findings,
+      summary,
+      openKeys,
+      pending: [...pending].sort(),
+      swept: [...swept].sort(),
+    };
   }
 
   /**
@@ -212,7 +272,11 @@ export class Sweeper {
    * evaluator does); each is checked with sts:GetCallerIdentity first, so that without a
    * role an account is reported as an error instead of the home account read in its name.
    */
-  private async accounts(region: string | undefined, errors: SweepError[]): Promise<string[]> {
+  private async accounts(
+    region: string | undefined,
+    configured: readonly string[],
+    errors: SweepError[],
+  ): Promise<string[]> {
     const scope = { region: region ?? 'us-east-1' };
     const identity = async (account?: string) =>
       (
@@ -222,7 +286,6 @@ export class Sweeper {
       ).Account;
     const caller = await identity();
     if (!caller) throw new Error('sts:GetCallerIdentity returned no account');
-    const configured = this.deps.config.compliance.sweep.accounts;
     if (configured.length === 0) return [caller];
     const reached = await Promise.all(
       configured.map(async (account) => {
@@ -257,13 +320,22 @@ export class Sweeper {
     const [previous] = await history.latestSweeps(1);
     const known = previous ? await history.openKeys(previous.runId) : new Set<string>();
     const since = previous?.startedAt ?? new Date(now - 7 * 24 * 3600 * 1000).toISOString();
-    for (const o of await history.outcomesBetween(since, new Date(now).toISOString())) {
-      const key = findingKey(o.policy, o.arn);
-      if (OPEN_OUTCOMES.has(o.status)) known.add(key);
-      else if (o.status === 'reverted') known.delete(key);
-    }
+    foldOutcomes(known, await history.outcomesBetween(since, new Date(now).toISOString()));
     return { known, previousStartedAt: previous?.startedAt };
   }
+}
+
+/** Known-open keys updated by the outcomes since: reported open, or reverted (oldest first). */
+export function foldOutcomes(
+  known: Set<string>,
+  outcomes: readonly { policy: string; arn: string; status: string }[],
+): Set<string> {
+  for (const o of outcomes) {
+    const key = findingKey(o.policy, o.arn);
+    if (OPEN_OUTCOMES.has(o.status)) known.add(key);
+    else if (o.status === 'reverted') known.delete(key);
+  }
+  return known;
 }
 
 type SummaryHead = Pick<
