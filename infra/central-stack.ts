@@ -23,6 +23,7 @@ import {
   aws_sns as sns,
   aws_sns_subscriptions as subscriptions,
   aws_sqs as sqs,
+  aws_stepfunctions as sfn,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { RampartConfig } from '../src/config';
@@ -40,6 +41,7 @@ import {
 } from '../src/config/compliance';
 import { DIGEST_HANDLER_ACTIONS } from '../src/handlers/digest';
 import { HISTORY_TABLE, HISTORY_TABLE_ACTIONS } from '../src/history/store';
+import { ORGANIZATION_READ_ACTIONS } from '../src/organization/directory';
 import type { Catalog } from '../src/engine/catalog';
 import { SCHEDULER_ACTIONS } from '../src/exceptions/deadline';
 import { EXCEPTIONS_TABLE, EXCEPTIONS_TABLE_ACTIONS } from '../src/exceptions/table';
@@ -57,6 +59,7 @@ import {
   lambdaCode,
 } from './bundling';
 import { InfraError } from './errors';
+import { SweepFanOut } from './sweep-fan-out';
 import { RampartConfigRules } from './config-rules';
 import { crossAccountScope } from './cross-account';
 import {
@@ -116,6 +119,7 @@ export class RampartCentralStack extends Stack {
   readonly evaluator: lambda.Function;
   readonly alarmTopic: sns.Topic;
   readonly sweep: lambda.Function;
+  readonly sweepStateMachine: sfn.StateMachine;
   readonly digest: lambda.Function;
   /** With `deployment.configRules`: the Config custom rules and their function. */
   readonly configRules?: RampartConfigRules;
@@ -126,7 +130,7 @@ export class RampartCentralStack extends Stack {
   private readonly runtimeEnvironment: Record<string, string> = {};
   private readonly config: RampartConfig;
   /** Rampart's other roles in this account: out of the evaluator's reach like its own. */
-  private readonly otherRoles: iam.Role[] = [];
+  private readonly otherRoles: iam.IRole[] = [];
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -282,6 +286,7 @@ export class RampartCentralStack extends Stack {
     grantTableActions(evaluatorRole, exceptionsTable, key, EXCEPTIONS_TABLE_ACTIONS);
     grantTableActions(evaluatorRole, stateTable, key, STATE_TABLE_ACTIONS);
     grantTableActions(evaluatorRole, historyTable, key, HISTORY_TABLE_ACTIONS);
+    this.grantOrganizationReads(evaluatorRole);
     this.addRuntimeEnvironment(EXCEPTIONS_TABLE.env, exceptionsTable.tableName);
     this.addRuntimeEnvironment(STATE_TABLE.env, stateTable.tableName);
     this.addRuntimeEnvironment(HISTORY_TABLE_ENV, historyTable.tableName);
@@ -395,11 +400,19 @@ export class RampartCentralStack extends Stack {
       environment: { ...this.runtimeEnvironment, [FUNCTION_TIMEOUT_ENV]: String(15 * 60) },
       sourceMaps: evaluatorSettings.sourceMaps,
     });
-    new events.Rule(this, 'SweepSchedule', {
-      description: 'Rampart: the periodic sweep (deployment.schedules.sweep)',
-      schedule: events.Schedule.expression(deployment.schedules.sweep),
-      targets: [scheduledTarget(this.sweep)],
+    // The schedule starts a state machine run: plan → one shard per account × region →
+    // assemble; the same function does each stage.
+    const fanOut = new SweepFanOut(this, 'SweepFanOut', {
+      sweep: this.sweep,
+      historyTable,
+      key,
+      deadLetterQueue: this.deadLetterQueue,
+      schedule: deployment.schedules.sweep,
+      accountsAtOnce: deployment.sweep.accountsAtOnce,
+      shardsPerAccount: deployment.sweep.shardsPerAccount,
     });
+    this.sweepStateMachine = fanOut.stateMachine;
+    this.otherRoles.push(fanOut.role);
 
     const digestRole = new iam.Role(this, 'DigestRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -483,6 +496,27 @@ export class RampartCentralStack extends Stack {
         ...this.otherRoles.map((r) => r.roleArn),
       ],
     });
+  }
+
+  /**
+   * With `organization:`, which accounts are covered is read from Organizations (the central
+   * account is the management account or a delegated administrator): list and describe only.
+   */
+  private grantOrganizationReads(evaluatorRole: iam.Role): void {
+    if (!this.config.organization) return;
+    evaluatorRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadOrganizationTree',
+        actions: [...ORGANIZATION_READ_ACTIONS],
+        // Organizations' ARNs name the organization id, which the template does not know.
+        resources: ['*'],
+      }),
+    );
+    acknowledge(
+      evaluatorRole,
+      'Organizations list and describe actions only (no write); their resources carry the organization id, unknown at synthesis.',
+      'AwsSolutions-IAM5[Resource::*]',
+    );
   }
 
   /**

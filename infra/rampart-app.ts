@@ -6,11 +6,14 @@ import { RampartCentralStack } from './central-stack';
 import type { DeploymentInput } from './config';
 import { RampartMemberEventsStack, RampartMemberRoleStack } from './member-stacks';
 import { acknowledge } from './nag';
+import { RampartOrganizationStack } from './stack-sets';
 
 export interface RampartStacks {
   central: RampartCentralStack;
   memberRole: RampartMemberRoleStack;
   memberEvents: RampartMemberEventsStack;
+  /** With `organization:`: the member stacks as service-managed StackSets. */
+  organization?: RampartOrganizationStack;
 }
 
 /**
@@ -40,6 +43,14 @@ export function buildRampart(app: App, catalog: Catalog, input: DeploymentInput)
     catalog,
     config,
   });
+  const organization = config.organization
+    ? new RampartOrganizationStack(app, 'RampartOrganization', {
+        description:
+          'Rampart member stacks as service-managed StackSets (management account or delegated administrator)',
+        catalog,
+        config,
+      })
+    : undefined;
   // Rampart's own functions are traced by their audit trail; active X-Ray tracing would grant
   // xray:PutTraceSegments on `*`, a write the roles otherwise never hold.
   acknowledge(
@@ -55,5 +66,5 @@ export function buildRampart(app: App, catalog: Catalog, input: DeploymentInput)
       configDocument: JSON.parse(input.runtimeConfigJson) as Record<string, unknown>,
     }),
   );
-  return { central, memberRole, memberEvents };
+  return { central, memberRole, memberEvents, ...(organization ? { organization } : {}) };
 }

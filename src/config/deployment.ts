@@ -86,6 +86,29 @@ export const deploymentSchema = z
         sweep: scheduleExpression.default('rate(1 day)'),
       })
       .prefault({}),
+    /** With `organization:`: the member StackSets (infra/stack-sets.ts). */
+    stackSets: z
+      .strictObject({
+        /** SELF from the management account; DELEGATED_ADMIN from a StackSets delegated administrator. */
+        callAs: z.enum(['SELF', 'DELEGATED_ADMIN']).default('SELF'),
+        /** Accounts deployed at once, as a share of each OU's. */
+        maxConcurrentPercentage: z.number().int().min(1).max(100).default(25),
+        /** Accounts that may fail per region before the rollout stops. */
+        failureTolerancePercentage: z.number().int().min(0).max(100).default(10),
+      })
+      .prefault({}),
+    /** The sweep's state machine: one shard per account × region (infra/sweep-fan-out.ts). */
+    sweep: z
+      .strictObject({
+        /** Accounts swept at once (the Distributed Map's MaxConcurrency). */
+        accountsAtOnce: z.number().int().min(1).max(1000).default(40),
+        /**
+         * Regions of one account swept at once: with compliance.sweep.concurrency calls each,
+         * what Rampart adds to a member account's own API use at most.
+         */
+        shardsPerAccount: z.number().int().min(1).max(40).default(2),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -312,6 +312,73 @@ describe('the CDK stacks', () => {
     });
   });
 
+  it('fans the sweep out on Step Functions: plan, accounts × regions shards looped on their checkpoint, retried alone, failures recorded and dead-lettered, assemble', () => {
+    const [machine] = Object.values(central.findResources('AWS::StepFunctions::StateMachine'));
+    // The definition with each CloudFormation token replaced by a marker, parsed.
+    const parts = machine!.Properties.DefinitionString['Fn::Join'][1] as unknown[];
+    const definition = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''));
+    expect(definition.StartAt).toBe('Plan');
+    const { Plan, Accounts, Assemble } = definition.States;
+    expect(Plan.Parameters.Payload).toEqual({ stage: 'plan' });
+    expect(Plan.Next).toBe('Accounts');
+    expect(Accounts).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.plan.accounts',
+      MaxConcurrency: 40,
+      ToleratedFailurePercentage: 100,
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } },
+      Next: 'Assemble',
+    });
+    const regions = Accounts.ItemProcessor.States.Regions;
+    expect(regions).toMatchObject({ Type: 'Map', ItemsPath: '$.plan.regions', MaxConcurrency: 2 });
+    expect(regions.ItemSelector.task).toMatchObject({
+      'region.$': '$$.Map.Item.Value',
+      'regionIndex.$': '$$.Map.Item.Index',
+      'account.$': '$.account',
+    });
+    const shard = regions.ItemProcessor.States;
+    expect(shard.SweepShard.Parameters.Payload).toEqual({ stage: 'shard', 'task.$': '$.task' });
+    expect(shard.SweepShard.Retry).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          ErrorEquals: ['States.TaskFailed', 'States.Timeout'],
+          MaxAttempts: 2,
+        }),
+      ]),
+    );
+    expect(shard.SweepShard.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordShardFailure' },
+    ]);
+    expect(shard.RecordShardFailure.Next).toBe('DeadLetterShard');
+    expect(shard.RecordShardFailure.Parameters.Item.sk).toEqual({
+      'S.$': "States.Format('{}#{}#failed', $.task.account, $.task.region)",
+    });
+    expect(shard.DeadLetterShard.Next).toBe('ShardFailed');
+    // The loop: a shard that is not finished is invoked again with its checkpoint.
+    expect(shard.ShardFinished).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.task.finished', BooleanEquals: true, Next: 'ShardDone' }],
+      Default: 'SweepShard',
+    });
+    expect(Assemble.Parameters.Payload).toEqual({ stage: 'assemble', 'plan.$': '$.plan' });
+    // Its role: invoke the sweep function, write the failure record, send to the DLQ; no write on `*`.
+    const statements = Object.values(central.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('SweepFanOutStateMachineRole'))
+      .flatMap(
+        (p) =>
+          p.Properties.PolicyDocument.Statement as {
+            Action: string | string[];
+            Resource: unknown;
+          }[],
+      );
+    const actions = statements.flatMap((st) => [st.Action].flat()).sort();
+    expect(actions).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'lambda:InvokeFunction', 'sqs:SendMessage']),
+    );
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    for (const st of statements) expect([st.Resource].flat()).not.toContain('*');
+  });
+
   it('runs the sweep and the digest on their configured schedules, failures kept in the DLQ', () => {
     const rules = Object.values(central.findResources('AWS::Events::Rule'));
     const scheduled = rules.filter((r) => r.Properties.ScheduleExpression);
@@ -323,11 +390,13 @@ describe('the CDK stacks', () => {
       Object.entries(functions).find(
         ([, f]) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === name,
       )!;
-    const [sweepId, sweep] = byService('rampart-sweep');
+    const [, sweep] = byService('rampart-sweep');
     const [digestId, digest] = byService('rampart-digest');
+    const [machineId] = Object.keys(central.findResources('AWS::StepFunctions::StateMachine'));
     for (const rule of scheduled) {
       const [target] = rule.Properties.Targets;
-      expect([sweepId, digestId]).toContain(target.Arn['Fn::GetAtt'][0]);
+      // The sweep's schedule starts a state machine run; the digest's invokes its function.
+      expect([machineId, digestId]).toContain(target.Arn.Ref ?? target.Arn['Fn::GetAtt'][0]);
       expect(target.DeadLetterConfig.Arn).toEqual({
         'Fn::GetAtt': [expect.stringMatching(/^DeadLetterQueue/), 'Arn'],
       });
