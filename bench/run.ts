@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'evaluator-latency': () => import('./evaluator-latency'),
   reliability: () => import('./reliability'),
   sweep: () => import('./sweep'),
+  accounts: () => import('./accounts'),
   bundle: () => import('./bundle'),
   check: () => import('./check'),
   cli: () => import('./cli'),

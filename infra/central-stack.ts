@@ -60,6 +60,7 @@ import {
 } from './bundling';
 import { InfraError } from './errors';
 import { SweepFanOut } from './sweep-fan-out';
+import { AccountLanes } from './account-lanes';
 import { RampartConfigRules } from './config-rules';
 import { crossAccountScope } from './cross-account';
 import {
@@ -116,6 +117,8 @@ export class RampartCentralStack extends Stack {
   readonly bus: events.EventBus;
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
+  /** The evaluator's buffer: one FIFO message group per account. */
+  readonly lanes: AccountLanes;
   readonly evaluator: lambda.Function;
   readonly alarmTopic: sns.Topic;
   readonly sweep: lambda.Function;
@@ -217,11 +220,19 @@ export class RampartCentralStack extends Stack {
     this.addRuntimeEnvironment('RAMPART_CONFIG_JSON', props.runtimeConfigJson);
     this.addRuntimeEnvironment('RAMPART_HOME_ACCOUNT', Aws.ACCOUNT_ID);
     this.addRuntimeEnvironment('RAMPART_REMEDIATION_ROLE_NAME', REMEDIATION_ROLE_NAME);
+    // One lane per account between the buffer and the evaluator (infra/account-lanes.ts).
+    this.lanes = new AccountLanes(this, 'AccountLanes', {
+      intake: this.queue,
+      key,
+      evaluatorTimeout: Duration.seconds(evaluatorSettings.timeoutSeconds),
+      maxReceiveCount: evaluatorSettings.maxReceiveCount,
+    });
+    this.otherRoles.push(this.lanes.role);
     this.evaluator.addEventSource(
-      new sources.SqsEventSource(this.queue, {
-        batchSize: evaluatorSettings.batchSize,
+      new sources.SqsEventSource(this.lanes.queue, {
+        // FIFO event sources take at most 10 records a batch.
+        batchSize: Math.min(evaluatorSettings.batchSize, 10),
         reportBatchItemFailures: true,
-        ...(evaluatorSettings.batchSize > 10 ? { maxBatchingWindow: Duration.seconds(1) } : {}),
       }),
     );
 
@@ -741,6 +752,23 @@ export class RampartCentralStack extends Stack {
     const throttles = this.evaluator.metricThrottles({ period: Duration.minutes(5) });
 
     alarm('DeadLetterAlarm', dlqDepth, 'Events the evaluator could not handle are in the DLQ.');
+    alarm(
+      'LaneDeadLetterAlarm',
+      this.lanes.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      'Events the evaluator could not handle are in the account lanes DLQ.',
+    );
+    alarm(
+      'LaneBacklogAlarm',
+      this.lanes.queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      "An account's events wait in its lane for over 15 minutes.",
+      900,
+    );
     alarm('EvaluatorErrorsAlarm', errors, 'The evaluator Lambda failed invocations.');
     alarm('EvaluatorThrottlesAlarm', throttles, 'The evaluator hit its reserved concurrency.');
     alarm('RemediationFailedAlarm', failures, 'A remediation failed; the violation stands.');

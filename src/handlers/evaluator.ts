@@ -1,4 +1,9 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import {
+  BatchProcessor,
+  EventType,
+  processPartialResponse,
+  SqsFifoPartialProcessorAsync,
+} from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createRampart, type Rampart } from '../app';
 import { needsRetry, type EventResult, type Intake } from '../engine/evaluator';
@@ -147,13 +152,18 @@ export function createEvaluatorHandler(rampart: Rampart) {
   ): Promise<SQSBatchResponse | EventResult> {
     if (context) idempotency?.registerLambdaContext(context);
     if (isSqsEvent(event)) {
-      const processor = new BatchProcessor(EventType.SQS);
       const deadlineMs = recordDeadlineMs(context);
       const handle = (record: SQSRecord) => handleRecord(record, deadlineMs);
-      return processPartialResponse(event, handle, processor, {
-        ...(context ? { context } : {}),
-        throwOnFullBatchFailure: false,
-      });
+      const options = { ...(context ? { context } : {}), throwOnFullBatchFailure: false };
+      // The FIFO buffer (one message group per account): a failed record fails the rest of
+      // its group in this batch, so they are retried in order, and other accounts go on.
+      if (event.Records.some((r) => r.attributes?.MessageGroupId)) {
+        return processPartialResponse(event, handle, new SqsFifoPartialProcessorAsync(), {
+          ...options,
+          skipGroupOnError: true,
+        });
+      }
+      return processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), options);
     }
     return handleOne(event);
   };

@@ -46,6 +46,34 @@ describe('evaluator Lambda handler', () => {
     ec2.destroy();
   });
 
+  it('a FIFO batch (one message group per account): a failed record fails the rest of its group only', async () => {
+    const groupA = await seedSecurityGroup(ec2, [OPEN_22]);
+    const groupB = await seedSecurityGroup(ec2, [OPEN_22]);
+    const open = (group: string) =>
+      JSON.stringify(
+        authorizeIngressEvent(
+          group,
+          [{ protocol: 'tcp', from: 22, cidr: '0.0.0.0/0' }],
+          {},
+          { region: REGION },
+        ),
+      );
+    const batch = sqsBatch(['{"truncated": ', open(groupA), open(groupB)]);
+    const groups = ['111111111111', '111111111111', '222222222222'];
+    batch.Records.forEach((r, i) => {
+      r.attributes.MessageGroupId = groups[i]!;
+    });
+    const response = (await handler(batch)) as SQSBatchResponse;
+    // msg-0 is malformed: msg-1 (same account, after it) waits for its retry, in order.
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: 'msg-0' },
+      { itemIdentifier: 'msg-1' },
+    ]);
+    expect(await ingressRules(ec2, groupA)).toHaveLength(1);
+    // The other account's record was handled: its rule is reverted.
+    expect(await ingressRules(ec2, groupB)).toEqual([]);
+  });
+
   it('handles an SQS batch, failing only the records that need a retry or the DLQ', async () => {
     const groupId = await seedSecurityGroup(ec2, [OPEN_22, OPEN_443]);
     const good = authorizeIngressEvent(

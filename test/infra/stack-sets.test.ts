@@ -22,6 +22,13 @@ deployment:
   regions: [eu-west-1, eu-central-1]
 `;
 
+/** The StackSet properties this test reads (CloudFormation's names). */
+interface StackSetProperties {
+  StackInstancesGroup: { DeploymentTargets: unknown; Regions: string[] }[];
+  Parameters: unknown[];
+  TemplateBody: string;
+}
+
 const build = (text: string) => {
   const app = new App();
   return buildRampart(app, catalog, deploymentInputFromText(text, catalog, 'test'));
@@ -39,7 +46,7 @@ describe('onboarding an organization: the member stacks as service-managed Stack
     const byName = Object.fromEntries(
       Object.values(sets).map((s) => [
         s.Properties.StackSetName as string,
-        s.Properties as Record<string, any>,
+        s.Properties as StackSetProperties,
       ]),
     );
     expect(Object.keys(byName).sort()).toEqual(['RampartMemberEvents', 'RampartMemberRole']);
@@ -50,7 +57,7 @@ describe('onboarding an organization: the member stacks as service-managed Stack
         AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
         Capabilities: ['CAPABILITY_NAMED_IAM'],
       });
-      expect(set.StackInstancesGroup[0].DeploymentTargets).toEqual({
+      expect(set.StackInstancesGroup[0]!.DeploymentTargets).toEqual({
         OrganizationalUnitIds: [PROD],
         Accounts: ['111111111111'],
         AccountFilterType: 'DIFFERENCE',
@@ -62,8 +69,8 @@ describe('onboarding an organization: the member stacks as service-managed Stack
       );
     }
     // IAM is global: the role in one region; the forwarding in every watched region.
-    expect(byName.RampartMemberRole!.StackInstancesGroup[0].Regions).toEqual(['eu-west-1']);
-    expect(byName.RampartMemberEvents!.StackInstancesGroup[0].Regions).toEqual([
+    expect(byName.RampartMemberRole!.StackInstancesGroup[0]!.Regions).toEqual(['eu-west-1']);
+    expect(byName.RampartMemberEvents!.StackInstancesGroup[0]!.Regions).toEqual([
       'eu-west-1',
       'eu-central-1',
     ]);

@@ -114,7 +114,8 @@ describe('the CDK stacks', () => {
   it('encrypts the queues, topic and tables with the customer key; the buffer has a DLQ', () => {
     const keyRef = { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] };
     const queues = central.findResources('AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(2);
+    // The intake buffer and its DLQ; the account lanes (FIFO) and theirs.
+    expect(Object.keys(queues)).toHaveLength(4);
     for (const q of Object.values(queues)) {
       expect(q.Properties.KmsMasterKeyId).toEqual(keyRef);
     }
@@ -140,6 +141,36 @@ describe('the CDK stacks', () => {
       expect(t.Properties.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
     }
     central.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('one lane per account: a Pipe moves each buffered event into a FIFO message group named by its account, which the evaluator reads', () => {
+    const queues = central.findResources('AWS::SQS::Queue');
+    const [laneId, lane] = Object.entries(queues).find(
+      ([id, q]) => id.startsWith('AccountLanesQueue') && q.Properties.FifoQueue,
+    )!;
+    expect(lane.Properties).toMatchObject({
+      FifoQueue: true,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
+      RedrivePolicy: { maxReceiveCount: 5 },
+    });
+    const [pipe] = Object.values(central.findResources('AWS::Pipes::Pipe'));
+    expect(pipe!.Properties.Source).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^EventQueue/), 'Arn'],
+    });
+    expect(pipe!.Properties.Target).toEqual({ 'Fn::GetAtt': [laneId, 'Arn'] });
+    expect(pipe!.Properties.TargetParameters).toEqual({
+      InputTemplate: '<$.body>',
+      SqsQueueParameters: { MessageGroupId: '$.body.account', MessageDeduplicationId: '$.body.id' },
+    });
+    const mappings = Object.values(central.findResources('AWS::Lambda::EventSourceMapping'));
+    const evaluatorMappings = mappings.filter((m) =>
+      JSON.stringify(m.Properties.EventSourceArn).includes(laneId),
+    );
+    expect(evaluatorMappings).toHaveLength(1);
+    expect(
+      mappings.filter((m) => JSON.stringify(m.Properties.EventSourceArn).includes('EventQueue')),
+    ).toEqual([]);
   });
 
   it('runs the evaluator on arm64 Node.js LTS with reserved concurrency and partial batch responses', () => {
