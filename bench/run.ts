@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   reliability: () => import('./reliability'),
   sweep: () => import('./sweep'),
   accounts: () => import('./accounts'),
+  fairness: () => import('./fairness'),
   bundle: () => import('./bundle'),
   check: () => import('./check'),
   cli: () => import('./cli'),

@@ -23,16 +23,16 @@ export const organizationSchema = z.strictObject({
     .min(1)
     .max(100)
     .describe(
-      'OUs (or the root) whose accounts, at any depth, Rampart covers; the member StackSets deploy to them with automatic deployment to new accounts.',
+      'OUs (or the root) whose accounts, at any depth, Rampart covers; the member StackSets deploy to them with automatic deployment to new accounts',
     ),
   exclude: z
     .strictObject({
-      accounts: z.array(account).max(1000).default([]).describe('Accounts never covered.'),
+      accounts: z.array(account).max(1000).default([]).describe('Accounts never covered'),
       organizationalUnits: z
         .array(ouOrRoot)
         .max(100)
         .default([])
-        .describe('OUs whose accounts, at any depth, are never covered (a sandbox OU).'),
+        .describe('OUs whose accounts, at any depth, are never covered (a sandbox OU)'),
     })
     .prefault({}),
   gracePeriodDays: z
@@ -42,7 +42,7 @@ export const organizationSchema = z.strictObject({
     .max(365)
     .default(14)
     .describe(
-      'Days a newly covered account stays in notify (check before enforce): enforce and approve policies report instead of reverting until then; 0 enforces at once.',
+      'Days a newly covered account stays in notify (check before enforce): enforce and approve policies report instead of reverting until then; 0 enforces at once',
     ),
 });
 

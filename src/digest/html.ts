@@ -243,6 +243,11 @@ ${table(
   digest.topActors.map((a) => [escapeHtml(a.actor), escapeHtml(a.violations)]),
   [1],
 )}
+<h2>Accounts in their grace period (notify only)</h2>
+${table(
+  ['Account', 'Enforced from'],
+  digest.grace.map((g) => [escapeHtml(g.account), escapeHtml(g.until)]),
+)}
 <h2>Exceptions expiring within 7 days</h2>
 ${table(
   ['Expires', 'Policy', 'Account', 'Scope', 'Exception'],

@@ -122,6 +122,11 @@ export interface Digest {
   trend: { at: string; open: number; reverted?: number }[];
   /** Controls passing and failing, per framework (from the latest sweep); none without controls. */
   frameworks: FrameworkSection[];
+  /**
+   * Accounts still in their grace period at the digest's end (organization.gracePeriodDays):
+   * their violations are reported, not reverted. Soonest to enforce first.
+   */
+  grace: { account: string; until: string }[];
 }
 
 /** Nearest-rank percentile of sorted values: the smallest value with at least p% at or below it. */
@@ -287,6 +292,9 @@ export function computeDigest(inputs: DigestInputs): Digest {
       { at: inputs.generatedAt, open, reverted },
     ],
     frameworks: frameworkSections(inputs.sweep, inputs.controls ?? {}),
+    grace: (inputs.sweep?.grace ?? [])
+      .filter((g) => Date.parse(g.until) > to)
+      .sort((a, b) => a.until.localeCompare(b.until) || a.account.localeCompare(b.account)),
   };
 }
 

@@ -140,6 +140,21 @@ export function digestBlocks(digest: Digest): { text: string; blocks: Block[] } 
       ).map(section),
     );
   }
+  if (digest.grace.length > 0) {
+    blocks.push(
+      ...packLines(
+        digest.grace.map((g) =>
+          clip(`• ${escapeMrkdwn(g.account)} until ${g.until.slice(0, 16).replace('T', ' ')} UTC`),
+        ),
+        {
+          maxChars: SLACK_LIMITS.textChars,
+          maxTexts: 1,
+          what: 'account in grace',
+          heading: '*Accounts in their grace period (notify only)*',
+        },
+      ).map(section),
+    );
+  }
   if (digest.expiring.length > 0) {
     blocks.push(
       ...packLines(

@@ -96,6 +96,14 @@ export function digestText(digest: Digest, options: { maxRows?: number; ascii?: 
       ? [`  ${overflowLine(digest.expiring.length - maxRows, 'expiring exception')}`]
       : []),
     '',
+    'Accounts in their grace period (notify only):',
+    ...(digest.grace.length === 0
+      ? ['  (none)']
+      : digest.grace.slice(0, maxRows).map((g) => `  ${g.account} until ${g.until}`)),
+    ...(digest.grace.length > maxRows
+      ? [`  ${overflowLine(digest.grace.length - maxRows, 'account in grace')}`]
+      : []),
+    '',
     'Framework controls (from the sweep):',
     ...(digest.frameworks.length === 0
       ? ['  (none)']

@@ -10,7 +10,8 @@ import {
 } from '../../src/digest/model';
 import { readDigestInputs } from '../../src/digest/source';
 import { ExceptionConflictError } from '../../src/exceptions/model';
-import { A, B, iso, ref, seedHistory, type Seeded } from './seed';
+import { digestText } from '../../src/digest/text';
+import { A, B, iso, ref, seedHistory, sweepSummary, type Seeded } from './seed';
 
 const REGION = 'il-central-1'; // this file's own region in the shared moto server
 const DAY = 24 * 3600_000;
@@ -220,5 +221,48 @@ describe('digest period and percentiles', () => {
     expect(percentile(ten, 50)).toBe(5);
     expect(percentile(ten, 95)).toBe(10);
     expect(percentile(ten, 90)).toBe(9);
+  });
+});
+
+describe('the digest lists the accounts still in their grace period', () => {
+  const now = '2026-03-16T06:00:00.000Z';
+  const t = Date.parse(now);
+  const inputs = (grace: { account: string; until: string }[]) => ({
+    generatedAt: now,
+    from: '2026-03-09T06:00:00.000Z',
+    to: now,
+    schedule: 'weekly' as const,
+    sweep: {
+      ...sweepSummary('run-1', t - DAY, [{ policy: sg, account: A, violations: 2 }]),
+      grace,
+    },
+    outcomes: [],
+    decisions: [],
+    activeExceptions: [],
+    pastDigests: [],
+    topActors: 5,
+  });
+  it('those whose grace ends after the digest, soonest first; one ended already is left out', () => {
+    const digest = computeDigest(
+      inputs([
+        { account: B, until: iso(t + 5 * DAY) },
+        { account: A, until: iso(t + 2 * DAY) },
+        { account: '333333333333', until: iso(t - DAY) },
+      ]),
+    );
+    expect(digest.grace).toEqual([
+      { account: A, until: iso(t + 2 * DAY) },
+      { account: B, until: iso(t + 5 * DAY) },
+    ]);
+    const text = digestText(digest);
+    expect(text).toContain(
+      `Accounts in their grace period (notify only):\n  ${A} until ${iso(t + 2 * DAY)}\n  ${B} until`,
+    );
+    expect(text).not.toContain('333333333333');
+  });
+  it('none: the section says so', () => {
+    expect(digestText(computeDigest(inputs([])))).toContain(
+      'Accounts in their grace period (notify only):\n  (none)',
+    );
   });
 });
