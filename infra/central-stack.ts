@@ -42,6 +42,7 @@ import {
 import { DIGEST_HANDLER_ACTIONS } from '../src/handlers/digest';
 import { HISTORY_TABLE, HISTORY_TABLE_ACTIONS } from '../src/history/store';
 import { ORGANIZATION_READ_ACTIONS } from '../src/organization/directory';
+import { ENROLLMENT_TABLE_ACTIONS } from '../src/organization/enrollments';
 import type { Catalog } from '../src/engine/catalog';
 import { SCHEDULER_ACTIONS } from '../src/exceptions/deadline';
 import { EXCEPTIONS_TABLE, EXCEPTIONS_TABLE_ACTIONS } from '../src/exceptions/table';
@@ -296,7 +297,13 @@ export class RampartCentralStack extends Stack {
     const historyTable = table('HistoryTable', HISTORY_TABLE);
     grantTableActions(evaluatorRole, exceptionsTable, key, EXCEPTIONS_TABLE_ACTIONS);
     grantTableActions(evaluatorRole, stateTable, key, STATE_TABLE_ACTIONS);
-    grantTableActions(evaluatorRole, historyTable, key, HISTORY_TABLE_ACTIONS);
+    grantTableActions(evaluatorRole, historyTable, key, [
+      ...new Set([
+        ...HISTORY_TABLE_ACTIONS,
+        // With an organization: when each account was first covered (its grace period).
+        ...(config.organization ? ENROLLMENT_TABLE_ACTIONS : []),
+      ]),
+    ]);
     this.grantOrganizationReads(evaluatorRole);
     this.addRuntimeEnvironment(EXCEPTIONS_TABLE.env, exceptionsTable.tableName);
     this.addRuntimeEnvironment(STATE_TABLE.env, stateTable.tableName);

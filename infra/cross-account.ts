@@ -14,6 +14,12 @@ export type CrossAccountScope =
 export function crossAccountScope(config: RampartConfig): CrossAccountScope {
   const { organizationId, targets, centralAccount } = config.deployment;
   if (organizationId) return { kind: 'organization', organizationId };
+  if (config.organization) {
+    throw new InfraError(
+      'organization: covers the accounts of OUs, but deployment.organizationId is not set: set it, so that member roles trust the evaluator only from inside the organization (aws:PrincipalOrgID) and it assumes roles only there (aws:ResourceOrgID)',
+      'deployment.organizationId',
+    );
+  }
   if (targets.organizationalUnits.length > 0) {
     throw new InfraError(
       `deployment.targets.organizationalUnits (${targets.organizationalUnits.join(', ')}) deploys to every account of those OUs, but deployment.organizationId is not set: set it, so that the evaluator may assume member roles only inside the organization (aws:ResourceOrgID) and member roles trust it only from there (aws:PrincipalOrgID)`,

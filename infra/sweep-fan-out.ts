@@ -114,14 +114,14 @@ export class SweepFanOut extends Construct {
     );
 
     const regions = new sfn.Map(this, 'Regions', {
-      itemsPath: '$.plan.regions',
+      itemsPath: '$.run.regions',
       maxConcurrency: props.shardsPerAccount,
       itemSelector: {
         task: {
-          'runId.$': '$.plan.runId',
-          'startedAt.$': '$.plan.startedAt',
-          'previous.$': '$.plan.previous',
-          'remediate.$': '$.plan.remediate',
+          'runId.$': '$.run.runId',
+          'startedAt.$': '$.run.startedAt',
+          'previous.$': '$.run.previous',
+          'remediate.$': '$.run.remediate',
           'account.$': '$.account',
           'region.$': '$$.Map.Item.Value',
           'regionIndex.$': '$$.Map.Item.Index',
@@ -134,7 +134,17 @@ export class SweepFanOut extends Construct {
     const accounts = new sfn.DistributedMap(this, 'Accounts', {
       itemsPath: '$.plan.accounts',
       maxConcurrency: props.accountsAtOnce,
-      itemSelector: { 'plan.$': '$.plan', 'account.$': '$$.Map.Item.Value' },
+      // Each account's child execution gets the run, not the plan's list of every account.
+      itemSelector: {
+        run: {
+          'runId.$': '$.plan.runId',
+          'startedAt.$': '$.plan.startedAt',
+          'previous.$': '$.plan.previous',
+          'remediate.$': '$.plan.remediate',
+          'regions.$': '$.plan.regions',
+        },
+        'account.$': '$$.Map.Item.Value',
+      },
       resultPath: sfn.JsonPath.DISCARD,
       // A shard's failure is caught, recorded and dead-lettered inside its account.
       toleratedFailurePercentage: 100,

@@ -28,9 +28,8 @@ export class HistoryError extends Error {
 
 export const HISTORY_TABLE = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'ttl' } as const;
 
-/** IAM actions the history needs on its table (GetItem: an account's enrollment). */
+/** IAM actions the history needs on its table. */
 export const HISTORY_TABLE_ACTIONS = [
-  'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:BatchWriteItem',
   'dynamodb:Query',

@@ -8,6 +8,13 @@ import { documentClient, type TableRef } from '../exceptions/table';
  * history table as `account` / `<account id>`. The first record wins: a conditional put, so
  * a second sight (or a forged early date) never moves it.
  */
+/** IAM actions enrollments need on the history table. */
+export const ENROLLMENT_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+] as const;
+
 export interface Enrollment {
   account: string;
   enrolledAt: string;

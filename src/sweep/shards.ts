@@ -105,6 +105,20 @@ export async function sweepShard(
     );
   }
   const done = task.cursor?.done ?? [];
+  // The plan may be older than an exclusion, or the task forged: never act where not covered.
+  const standing = await deps.standings?.of(task.account);
+  if (standing?.status === 'excluded' || standing?.status === 'outside') {
+    await deps.shards.putPart(
+      {
+        account: task.account,
+        region: task.region,
+        part,
+        summary: refusedSummary(task, standing.reason, now),
+      },
+      [],
+    );
+    return { ...withoutProgress(task), cursor: { done, parts: part + 1 }, finished: true };
+  }
   const result = await new Sweeper(deps).run({
     remediate: task.remediate,
     shard: {
@@ -123,12 +137,50 @@ export async function sweepShard(
     { account: task.account, region: task.region, part, summary: result.summary },
     result.openKeys,
   );
-  const { cursor: _cursor, finished: _finished, ...rest } = task;
-  void [_cursor, _finished];
   return {
-    ...rest,
+    ...withoutProgress(task),
     cursor: { done: [...new Set([...done, ...result.swept])].sort(), parts: part + 1 },
     finished: result.pending.length === 0,
+  };
+}
+
+function withoutProgress(task: ShardTask): Omit<ShardTask, 'cursor' | 'finished'> {
+  const { cursor: _cursor, finished: _finished, ...rest } = task;
+  void [_cursor, _finished];
+  return rest;
+}
+
+/** The part of a shard that swept nothing because its account is not covered. */
+function refusedSummary(task: ShardTask, reason: string, now: number): SweepSummary {
+  const at = new Date(now).toISOString();
+  return {
+    runId: task.runId,
+    startedAt: task.startedAt,
+    finishedAt: at,
+    durationMs: 0,
+    accounts: [task.account],
+    regions: [task.region],
+    source: 'describe',
+    remediate: task.remediate,
+    resources: 0,
+    evaluations: 0,
+    compliant: 0,
+    notApplicable: 0,
+    violations: 0,
+    excepted: 0,
+    reverted: 0,
+    failed: 0,
+    drift: 0,
+    errors: [
+      {
+        account: task.account,
+        region: task.region,
+        resourceType: '*',
+        kind: 'access',
+        message: `not swept: ${reason}`,
+      },
+    ],
+    byPolicyAccount: [],
   };
 }
 

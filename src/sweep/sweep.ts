@@ -11,6 +11,7 @@ import type { Evaluator, ResourceResult } from '../engine/evaluator';
 import { failureSenderTypes } from '../engine/failure-senders';
 import { errorMessage } from '../errors';
 import type { HistoryStore } from '../history/store';
+import type { OrganizationStandings } from '../organization/standing';
 import { listFromAggregator, type AggregatorSource } from './aggregator';
 import {
   findingKey,
@@ -74,6 +75,8 @@ export interface SweeperDeps {
   evaluator: Evaluator;
   /** Where drift is judged against and the run's snapshot is kept; none locally. */
   history?: HistoryStore;
+  /** With `organization:`, the covered accounts are swept (and no other). */
+  standings?: OrganizationStandings;
   now?: () => number;
   env?: NodeJS.ProcessEnv;
 }
@@ -154,7 +157,25 @@ export class Sweeper {
       eventTime: startedAt,
     };
     const errors: SweepError[] = [];
-    const configured = shard ? [shard.account] : config.compliance.sweep.accounts;
+    const grace: { account: string; until: string }[] = [];
+    let configured: readonly string[] = shard ? [shard.account] : config.compliance.sweep.accounts;
+    if (!shard && this.deps.standings) {
+      try {
+        const covered = await this.deps.standings.covered();
+        configured = covered.map((c) => c.account);
+        for (const c of covered) {
+          if (c.standing.status === 'grace')
+            grace.push({ account: c.account, until: c.standing.until });
+        }
+      } catch (error) {
+        errors.push(
+          sweepErrorOf(error, { account: '-', region: '-', resourceType: 'organization' }),
+        );
+        configured = [];
+      }
+    }
+    // An organization that covers no account (or could not be read) sweeps nothing.
+    const explicit = shard !== undefined || this.deps.standings !== undefined;
     const [{ known, previousStartedAt }, accounts] = await Promise.all([
       shard
         ? { known: shard.known, previousStartedAt: shard.previousStartedAt }
@@ -164,7 +185,7 @@ export class Sweeper {
             );
             return { known: new Set<string>(), previousStartedAt: undefined };
           }),
-      this.accounts(regions[0], configured, errors).catch((error: unknown) => {
+      this.accounts(regions[0], configured, explicit, errors).catch((error: unknown) => {
         errors.push(sweepErrorOf(error, { account: '-', region: '-', resourceType: 'account' }));
         return [] as string[];
       }),
@@ -244,6 +265,7 @@ export class Sweeper {
       regions,
       source: aggregated ? 'aggregator' : 'describe',
       remediate: options.remediate,
+      ...(grace.length > 0 ? { grace } : {}),
     });
     const openKeys = run.findings
       .filter((f) => f.status !== 'reverted')
@@ -275,6 +297,7 @@ export class Sweeper {
   private async accounts(
     region: string | undefined,
     configured: readonly string[],
+    explicit: boolean,
     errors: SweepError[],
   ): Promise<string[]> {
     const scope = { region: region ?? 'us-east-1' };
@@ -286,7 +309,7 @@ export class Sweeper {
       ).Account;
     const caller = await identity();
     if (!caller) throw new Error('sts:GetCallerIdentity returned no account');
-    if (configured.length === 0) return [caller];
+    if (configured.length === 0) return explicit ? [] : [caller];
     const reached = await Promise.all(
       configured.map(async (account) => {
         if (account === caller) return account;
@@ -348,6 +371,7 @@ type SummaryHead = Pick<
   | 'regions'
   | 'source'
   | 'remediate'
+  | 'grace'
 >;
 
 /** The state of one sweep while it runs. */

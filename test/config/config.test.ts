@@ -88,7 +88,7 @@ describe('configuration', () => {
 
   it('names an unknown key and the allowed keys, at every level', () => {
     expect(problems({ polices: {} })).toEqual([
-      'polices: unknown key; allowed: version, ownRole, policies, slack, reliability, compliance, securityHub, deployment',
+      'polices: unknown key; allowed: version, ownRole, policies, slack, reliability, compliance, securityHub, organization, deployment',
     ]);
     expect(problems({ policies: { 'sg-open': {} } })[0]).toMatch(
       /^policies\.sg-open: unknown key; allowed: .*sg-no-public-ingress/,

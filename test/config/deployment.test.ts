@@ -32,6 +32,8 @@ describe('the deployment section', () => {
       slack: { enabled: false },
       configRules: false,
       schedules: { sweep: 'rate(1 day)' },
+      stackSets: { callAs: 'SELF', maxConcurrentPercentage: 25, failureTolerancePercentage: 10 },
+      sweep: { accountsAtOnce: 40, shardsPerAccount: 2 },
     });
   });
 

@@ -254,7 +254,7 @@ describe('the digest lists the accounts still in their grace period', () => {
       { account: A, until: iso(t + 2 * DAY) },
       { account: B, until: iso(t + 5 * DAY) },
     ]);
-    const text = digestText(digest);
+    const text = digestText(digest, { maxRows: 10 });
     expect(text).toContain(
       `Accounts in their grace period (notify only):\n  ${A} until ${iso(t + 2 * DAY)}\n  ${B} until`,
     );

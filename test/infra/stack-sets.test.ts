@@ -105,6 +105,12 @@ describe('onboarding an organization: the member stacks as service-managed Stack
     ]);
   });
 
+  it('refuses an organization without the organization id: member roles would trust the evaluator from anywhere', () => {
+    expect(() => build(ORG_CONFIG.replace('  organizationId: o-abcdefghij\n', ''))).toThrow(
+      /organization: covers the accounts of OUs, but deployment\.organizationId is not set/,
+    );
+  });
+
   it('refuses an organization without the central account, naming the setting', () => {
     expect(() => build(ORG_CONFIG.replace("  centralAccount: '222222222222'\n", ''))).toThrow(
       /deployment\.centralAccount is required with organization:/,

@@ -361,7 +361,9 @@ describe('the CDK stacks', () => {
       Next: 'Assemble',
     });
     const regions = Accounts.ItemProcessor.States.Regions;
-    expect(regions).toMatchObject({ Type: 'Map', ItemsPath: '$.plan.regions', MaxConcurrency: 2 });
+    expect(regions).toMatchObject({ Type: 'Map', ItemsPath: '$.run.regions', MaxConcurrency: 2 });
+    // A child execution carries the run, not the list of every account.
+    expect(Object.keys(Accounts.ItemSelector).sort()).toEqual(['account.$', 'run']);
     expect(regions.ItemSelector.task).toMatchObject({
       'region.$': '$$.Map.Item.Value',
       'regionIndex.$': '$$.Map.Item.Index',

@@ -17,7 +17,8 @@ import { ShardHistory } from '../../src/history/shards';
 import { ensureHistoryTable, HistoryStore } from '../../src/history/store';
 import { runFanOut } from '../../src/local/sweep-fan-out';
 import { Enrollments } from '../../src/organization/enrollments';
-import type { ShardDeps } from '../../src/sweep/shards';
+import { sweepShard, type ShardDeps } from '../../src/sweep/shards';
+import { Sweeper } from '../../src/sweep/sweep';
 import { authorizeIngressEvent } from '../support/cloudtrail';
 import { ingressRules, OPEN_22, seedSecurityGroup } from '../support/ec2';
 import { RecordingClients } from '../support/recording-clients';
@@ -190,5 +191,48 @@ describe('an organization: covered OUs, excluded OUs and accounts, the grace per
     expect(row(acct.settled)).toMatchObject({ reverted: 1, violations: 0 });
     expect(row(acct.fresh)?.violations).toBeGreaterThanOrEqual(2);
     expect(row(acct.sandboxed)).toBeUndefined();
+  });
+
+  it('a shard task for an excluded account (a forged task, or a plan older than the exclusion) sweeps and changes nothing', async () => {
+    const group = await seedSecurityGroup(ec2(acct.sandboxed), [OPEN_22]);
+    const deps: ShardDeps = {
+      ...rampart,
+      history: new HistoryStore(clients, table),
+      shards: new ShardHistory(clients, table),
+      standings: rampart.standings!,
+    };
+    const runId = '20261206T000000000Z-0badc0de';
+    const next = await sweepShard(
+      deps,
+      {
+        runId,
+        startedAt: new Date().toISOString(),
+        previous: null,
+        remediate: true,
+        account: acct.sandboxed,
+        region: REGION,
+        regionIndex: 0,
+      },
+      Date.now() + 60_000,
+    );
+    expect(next.finished).toBe(true);
+    expect(await ingressRules(ec2(acct.sandboxed), group)).toHaveLength(1);
+    const { parts } = await deps.shards.records(runId);
+    expect(parts[0]!.summary).toMatchObject({
+      resources: 0,
+      errors: [
+        {
+          message: expect.stringContaining(
+            `not swept: account ${acct.sandboxed} is under ${ids.sandbox}`,
+          ),
+        },
+      ],
+    });
+  });
+
+  it('rampart scan (one process) sweeps the covered accounts only, and names those in grace', async () => {
+    const { summary } = await new Sweeper(rampart).run({ remediate: false, record: false });
+    expect([...summary.accounts].sort()).toEqual([acct.settled, acct.fresh].sort());
+    expect(summary.grace?.map((g) => g.account)).toEqual([acct.fresh]);
   });
 });
