@@ -41,7 +41,10 @@ import {
 } from '../src/config/compliance';
 import { DIGEST_HANDLER_ACTIONS } from '../src/handlers/digest';
 import { HISTORY_TABLE, HISTORY_TABLE_ACTIONS } from '../src/history/store';
-import { ORGANIZATION_READ_ACTIONS } from '../src/organization/directory';
+import {
+  ORGANIZATION_READ_ACTIONS,
+  ORGANIZATION_RESOURCE_KINDS,
+} from '../src/organization/directory';
 import { ENROLLMENT_TABLE_ACTIONS } from '../src/organization/enrollments';
 import type { Catalog } from '../src/engine/catalog';
 import { SCHEDULER_ACTIONS } from '../src/exceptions/deadline';
@@ -521,19 +524,26 @@ export class RampartCentralStack extends Stack {
    * account is the management account or a delegated administrator): list and describe only.
    */
   private grantOrganizationReads(evaluatorRole: iam.Role): void {
-    if (!this.config.organization) return;
+    const organizationId = this.config.deployment.organizationId;
+    if (!this.config.organization || !organizationId) return;
+    // The organization's own accounts, OUs and root, whichever account manages it.
+    const arns = ORGANIZATION_RESOURCE_KINDS.map(
+      (kind) => `arn:${Aws.PARTITION}:organizations::*:${kind}/${organizationId}/*`,
+    );
     evaluatorRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadOrganizationTree',
         actions: [...ORGANIZATION_READ_ACTIONS],
-        // Organizations' ARNs name the organization id, which the template does not know.
-        resources: ['*'],
+        resources: arns,
       }),
     );
     acknowledge(
       evaluatorRole,
-      'Organizations list and describe actions only (no write); their resources carry the organization id, unknown at synthesis.',
-      'AwsSolutions-IAM5[Resource::*]',
+      "Organizations list and describe actions only, on this organization's accounts, OUs and root (the managing account is not known at synthesis).",
+      ...ORGANIZATION_RESOURCE_KINDS.map(
+        (kind) =>
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::*:${kind}/${organizationId}/*]`,
+      ),
     );
   }
 

@@ -3,6 +3,7 @@ import type { AwsClients } from '../aws/clients';
 import { TableIo } from '../aws/table-io';
 import { documentClient, type TableRef } from '../exceptions/table';
 import type { SweepSummary } from '../sweep/model';
+import { putKeyChunks } from './store';
 
 /**
  * The shards of a fanned-out sweep in the history table, from which the run is assembled:
@@ -26,9 +27,6 @@ export interface ShardFailure {
   error: string;
   cause: string;
 }
-
-const KEYS_PER_CHUNK = 1500;
-const BATCH_WRITE_ITEMS = 25;
 
 export const shardPartition = (runId: string) => `sweep-shard#${runId}`;
 export const shardFailureSortKey = (account: string, region: string) =>
@@ -58,18 +56,13 @@ export class ShardHistory {
   async putPart(part: ShardPart, openKeys: readonly string[]): Promise<void> {
     const { account, region, summary } = part;
     const ttl = this.ttl(summary.startedAt);
-    const chunks: Record<string, unknown>[] = [];
-    for (let i = 0; i < openKeys.length; i += KEYS_PER_CHUNK) {
-      chunks.push({
-        pk: openPartition(summary.runId, account, region),
-        sk: `${partKey(part.part)}#${String(chunks.length).padStart(6, '0')}`,
-        keys: openKeys.slice(i, i + KEYS_PER_CHUNK),
-        ttl,
-      });
-    }
-    for (let i = 0; i < chunks.length; i += BATCH_WRITE_ITEMS) {
-      await this.io.batchPut(chunks.slice(i, i + BATCH_WRITE_ITEMS));
-    }
+    await putKeyChunks(
+      this.io,
+      openPartition(summary.runId, account, region),
+      `${partKey(part.part)}#`,
+      openKeys,
+      ttl,
+    );
     await this.db.send(
       new PutCommand({
         TableName: this.table.name,

@@ -152,20 +152,8 @@ export class HistoryStore {
 
   /** Keeps a sweep's summary and the keys of the violations it left open. */
   async putSweep(summary: SweepSummary, openKeys: readonly string[]): Promise<void> {
-    const chunks: string[][] = [];
-    for (let i = 0; i < openKeys.length; i += KEYS_PER_CHUNK) {
-      chunks.push(openKeys.slice(i, i + KEYS_PER_CHUNK));
-    }
     const ttl = this.ttl(summary.startedAt);
-    const items = chunks.map((keys, i) => ({
-      pk: `sweep-open#${summary.runId}`,
-      sk: String(i).padStart(6, '0'),
-      keys,
-      ttl,
-    }));
-    for (let i = 0; i < items.length; i += BATCH_WRITE_ITEMS) {
-      await this.io.batchPut(items.slice(i, i + BATCH_WRITE_ITEMS));
-    }
+    const chunks = await putKeyChunks(this.io, `sweep-open#${summary.runId}`, '', openKeys, ttl);
     // The summary last: a run is visible only once its open keys are complete.
     await this.db.send(
       new PutCommand({
@@ -174,7 +162,7 @@ export class HistoryStore {
           pk: 'sweep',
           sk: `${summary.startedAt}#${summary.runId}`,
           ...summary,
-          openChunks: chunks.length,
+          openChunks: chunks,
           ttl,
         },
       }),
@@ -256,6 +244,32 @@ export class HistoryStore {
     );
     return (out.Items ?? []).map(strip);
   }
+}
+
+/**
+ * Writes keys in chunks of 1,500 (an item stays far below DynamoDB's 400 KB) under one
+ * partition, sort keys `<prefix><NNNNNN>`, 25 items a BatchWriteItem; returns the chunk count.
+ */
+export async function putKeyChunks(
+  io: TableIo,
+  pk: string,
+  skPrefix: string,
+  keys: readonly string[],
+  ttl: number,
+): Promise<number> {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += KEYS_PER_CHUNK) {
+    items.push({
+      pk,
+      sk: `${skPrefix}${String(items.length).padStart(6, '0')}`,
+      keys: keys.slice(i, i + KEYS_PER_CHUNK),
+      ttl,
+    });
+  }
+  for (let i = 0; i < items.length; i += BATCH_WRITE_ITEMS) {
+    await io.batchPut(items.slice(i, i + BATCH_WRITE_ITEMS));
+  }
+  return items.length;
 }
 
 function strip(item: Record<string, unknown>): Record<string, unknown> {

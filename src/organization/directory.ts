@@ -10,7 +10,10 @@ import type { AwsClients } from '../aws/clients';
 /** Organizations is global: its endpoint lives in the partition's home region. */
 export const ORGANIZATIONS_REGION = 'us-east-1';
 
-/** IAM actions the organization reads need (read-only; Organizations has no narrower scope). */
+/** The Organizations resources those reads name (ARNs `…:<kind>/<organization id>/…`). */
+export const ORGANIZATION_RESOURCE_KINDS = ['account', 'ou', 'root'] as const;
+
+/** IAM actions the organization reads need (list and describe only). */
 export const ORGANIZATION_READ_ACTIONS = [
   'organizations:ListAccountsForParent',
   'organizations:ListChildren',

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /** What the sweep says about one policy on one resource, as scripts read it (JSON contract). */
 export const FINDING_STATUSES = ['violation', 'excepted', 'reverted', 'failed'] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
@@ -75,6 +77,11 @@ export interface SweepSummary {
 export interface SweepReport {
   findings: SweepFinding[];
   summary: SweepSummary;
+}
+
+/** A run's id: its start, sortable, and 8 random hex digits (two runs in one millisecond differ). */
+export function newRunId(startedAt: string): string {
+  return `${startedAt.replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
 }
 
 /** The key the history uses for one policy on one resource. */

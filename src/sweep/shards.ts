@@ -1,10 +1,9 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../errors';
 import type { ShardHistory } from '../history/shards';
 import type { HistoryStore } from '../history/store';
 import type { OrganizationStandings } from '../organization/standing';
-import { type PolicyAccountCounts, type SweepError, type SweepSummary } from './model';
+import { newRunId, type PolicyAccountCounts, type SweepError, type SweepSummary } from './model';
 import { MAX_SHARD_PARTS, type ShardTask, type SweepPlan } from './shard-task';
 import { foldOutcomes, Sweeper, type SweeperDeps } from './sweep';
 
@@ -17,10 +16,6 @@ export interface ShardDeps extends SweeperDeps {
   history: HistoryStore;
   shards: ShardHistory;
   standings?: OrganizationStandings;
-}
-
-export function newRunId(startedAt: string): string {
-  return `${startedAt.replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
 }
 
 /** The run: which accounts (the organization's covered ones, else the configured ones) and regions. */

@@ -1,6 +1,5 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { randomUUID } from 'node:crypto';
 import { iamActionOf, isAccessError } from '../aws/action-errors';
 import type { AwsClients } from '../aws/clients';
 import type { RampartConfig } from '../config';
@@ -15,6 +14,7 @@ import type { OrganizationStandings } from '../organization/standing';
 import { listFromAggregator, type AggregatorSource } from './aggregator';
 import {
   findingKey,
+  newRunId,
   type FindingStatus,
   type PolicyAccountCounts,
   type SweepError,
@@ -145,7 +145,7 @@ export class Sweeper {
     const started = this.now();
     const { shard } = options;
     const startedAt = shard?.startedAt ?? new Date(started).toISOString();
-    const runId = shard?.runId ?? `${startedAt.replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
+    const runId = shard?.runId ?? newRunId(startedAt);
     const { config } = this.deps;
     const regions = shard ? [shard.region] : this.regionsOf(options);
     const calls = pLimit(config.compliance.sweep.concurrency);

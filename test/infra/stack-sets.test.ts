@@ -91,11 +91,18 @@ describe('onboarding an organization: the member stacks as service-managed Stack
     ).toBeGreaterThan(5);
   });
 
-  it('the central stack may read the organization tree: list and describe only', () => {
+  it('the central stack may read the organization tree: list and describe only, on its own organization', () => {
     const stacks = build(ORG_CONFIG);
     const policies = Template.fromStack(stacks.central).findResources('AWS::IAM::Policy');
     const statement = Object.values(policies)
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Sid?: string; Action: string[] }[])
+      .flatMap(
+        (p) =>
+          p.Properties.PolicyDocument.Statement as {
+            Sid?: string;
+            Action: string[];
+            Resource: unknown;
+          }[],
+      )
       .find((s) => s.Sid === 'ReadOrganizationTree');
     expect(statement?.Action.sort()).toEqual([
       'organizations:DescribeAccount',
@@ -103,6 +110,15 @@ describe('onboarding an organization: the member stacks as service-managed Stack
       'organizations:ListChildren',
       'organizations:ListParents',
     ]);
+    // Only this organization's accounts, OUs and root; nothing on `*`.
+    expect(statement?.Resource).toEqual(
+      ['account', 'ou', 'root'].map((kind) => ({
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, `:organizations::*:${kind}/o-abcdefghij/*`],
+        ],
+      })),
+    );
   });
 
   it('refuses an organization without the organization id: member roles would trust the evaluator from anywhere', () => {
