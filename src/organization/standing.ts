@@ -28,6 +28,19 @@ export interface CoveredAccount {
   standing: Extract<AccountStanding, { status: 'enforced' | 'grace' }>;
 }
 
+/** The covered accounts' ids and those of them in grace: what a sweep covers and reports. */
+export async function organizationScope(
+  standings: OrganizationStandings,
+): Promise<{ accounts: string[]; grace: { account: string; until: string }[] }> {
+  const covered = await standings.covered();
+  return {
+    accounts: covered.map((c) => c.account),
+    grace: covered.flatMap((c) =>
+      c.standing.status === 'grace' ? [{ account: c.account, until: c.standing.until }] : [],
+    ),
+  };
+}
+
 export class OrganizationStandings implements AccountStandings {
   private readonly now: () => number;
   private readonly cache = new Map<string, { standing: AccountStanding; at: number }>();

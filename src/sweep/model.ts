@@ -70,6 +70,8 @@ export interface SweepSummary {
   drift: number;
   errors: SweepError[];
   byPolicyAccount: PolicyAccountCounts[];
+  /** Assembled from shards: its open keys are kept per shard (src/history/shards.ts). */
+  sharded?: boolean;
   /** Accounts in their grace period at this run (notify only), when an organization is covered. */
   grace?: { account: string; until: string }[];
 }

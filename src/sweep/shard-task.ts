@@ -19,7 +19,14 @@ const runId = z.string().regex(/^[0-9TZ]{15,24}-[0-9a-f]{8}$/, 'expected a sweep
 /** Parts one shard may store before it is failed: each invocation sweeps at least one unit. */
 export const MAX_SHARD_PARTS = 100;
 
-export const previousRunSchema = z.strictObject({ runId, startedAt: iso }).nullable();
+export const previousRunSchema = z
+  .strictObject({
+    runId,
+    startedAt: iso,
+    /** Its open keys are per shard (a fanned-out run), not one list for the run. */
+    sharded: z.boolean().optional(),
+  })
+  .nullable();
 
 export const sweepPlanSchema = z.strictObject({
   runId,

@@ -2,7 +2,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { errorMessage } from '../errors';
 import type { ShardHistory } from '../history/shards';
 import type { HistoryStore } from '../history/store';
-import type { OrganizationStandings } from '../organization/standing';
+import { organizationScope, type OrganizationStandings } from '../organization/standing';
 import { newRunId, type PolicyAccountCounts, type SweepError, type SweepSummary } from './model';
 import { MAX_SHARD_PARTS, type ShardTask, type SweepPlan } from './shard-task';
 import { foldOutcomes, Sweeper, type SweeperDeps } from './sweep';
@@ -26,14 +26,10 @@ export async function planSweep(deps: ShardDeps, remediate: boolean): Promise<Sw
     throw new Error('no region to sweep: set compliance.sweep.regions or AWS_REGION');
   }
   const [previous] = await deps.history.latestSweeps(1);
-  const grace: SweepPlan['grace'] = [];
+  let grace: SweepPlan['grace'] = [];
   let accounts: string[];
   if (deps.standings) {
-    const covered = await deps.standings.covered();
-    accounts = covered.map((c) => c.account);
-    for (const { account, standing } of covered) {
-      if (standing.status === 'grace') grace.push({ account, until: standing.until });
-    }
+    ({ accounts, grace } = await organizationScope(deps.standings));
   } else if (deps.config.compliance.sweep.accounts.length > 0) {
     accounts = [...deps.config.compliance.sweep.accounts];
   } else {
@@ -45,7 +41,13 @@ export async function planSweep(deps: ShardDeps, remediate: boolean): Promise<Sw
   return {
     runId: newRunId(startedAt),
     startedAt,
-    previous: previous ? { runId: previous.runId, startedAt: previous.startedAt } : null,
+    previous: previous
+      ? {
+          runId: previous.runId,
+          startedAt: previous.startedAt,
+          sharded: previous.sharded === true,
+        }
+      : null,
     remediate,
     accounts,
     regions,
@@ -67,8 +69,8 @@ async function knownInShard(deps: ShardDeps, task: ShardTask, now: number): Prom
   };
   const [previousShard, previousRun] = await Promise.all([
     deps.shards.openKeys(task.previous.runId, task.account, task.region),
-    // A run from before the fan-out kept one key list for the whole run.
-    deps.history.openKeys(task.previous.runId),
+    // A run not fanned out (before the state machine, or by hand) kept one list for the run.
+    task.previous.sharded ? new Set<string>() : deps.history.openKeys(task.previous.runId),
   ]);
   for (const key of previousShard) known.add(key);
   for (const key of previousRun) if (inShard(key.slice(key.indexOf('|') + 1))) known.add(key);
@@ -263,6 +265,7 @@ export async function assembleSweep(deps: ShardDeps, plan: SweepPlan): Promise<S
     drift: sum('drift'),
     errors,
     byPolicyAccount,
+    sharded: true,
     ...(plan.grace.length > 0 ? { grace: plan.grace } : {}),
   };
   try {

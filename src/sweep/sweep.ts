@@ -10,7 +10,7 @@ import type { Evaluator, ResourceResult } from '../engine/evaluator';
 import { failureSenderTypes } from '../engine/failure-senders';
 import { errorMessage } from '../errors';
 import type { HistoryStore } from '../history/store';
-import type { OrganizationStandings } from '../organization/standing';
+import { organizationScope, type OrganizationStandings } from '../organization/standing';
 import { listFromAggregator, type AggregatorSource } from './aggregator';
 import {
   findingKey,
@@ -157,16 +157,11 @@ export class Sweeper {
       eventTime: startedAt,
     };
     const errors: SweepError[] = [];
-    const grace: { account: string; until: string }[] = [];
+    let grace: { account: string; until: string }[] = [];
     let configured: readonly string[] = shard ? [shard.account] : config.compliance.sweep.accounts;
     if (!shard && this.deps.standings) {
       try {
-        const covered = await this.deps.standings.covered();
-        configured = covered.map((c) => c.account);
-        for (const c of covered) {
-          if (c.standing.status === 'grace')
-            grace.push({ account: c.account, until: c.standing.until });
-        }
+        ({ accounts: configured, grace } = await organizationScope(this.deps.standings));
       } catch (error) {
         errors.push(
           sweepErrorOf(error, { account: '-', region: '-', resourceType: 'organization' }),

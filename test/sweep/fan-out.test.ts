@@ -100,7 +100,7 @@ describe('the fanned-out sweep: plan, shards with checkpoints, assembly (moto, 3
     );
     // Kept as one sweep, which the next plan starts from.
     const next = await planSweep(deps, false);
-    expect(next.previous).toEqual({ runId: plan.runId, startedAt: plan.startedAt });
+    expect(next.previous).toEqual({ runId: plan.runId, startedAt: plan.startedAt, sharded: true });
   });
 
   it('a shard past its deadline stores a part and a checkpoint; resumed, it sweeps only what is left', async () => {
